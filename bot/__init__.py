@@ -1,0 +1,1 @@
+"""otbasy-bot: Family Support Centers of Kazakhstan in Telegram, in Kazakh and Russian."""

@@ -1,0 +1,67 @@
+"""Entry point: `python -m bot` runs the bot; operators' tasks are subcommands (see --help)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="otbasy-bot: Family Support Centers of Kazakhstan in Telegram. "
+        "Settings come from the environment or .env (see .env.example).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+
+    centers = commands.add_parser("centers", help="the center directory").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    importer = centers.add_parser("import", help="upsert centers from a CSV file (all rows or none)")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
+    exporter = centers.add_parser("export", help="write the directory as CSV")
+    exporter.add_argument("file", type=Path, nargs="?", help="output file (default: standard output)")
+    links = centers.add_parser("links", help="print every center's deep link for posters and QR codes")
+    links.add_argument("--username", help="the bot's username (default: asked from the Bot API)")
+    centers.add_parser("sample", help="load the SAMPLE directory (fictional contacts)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        )
+        return asyncio.run(dispatch(args, settings))
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import cli
+
+    if args.command in (None, "run"):
+        from bot.app import run_bot
+
+        await run_bot(settings)
+        return 0
+    if args.command == "migrate":
+        return await cli.migrate_command(settings)
+    return await cli.centers_command(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Every inline button's callback data: small ids only, never texts (the limit is 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LangCb(CallbackData, prefix="lang"):
+    code: str
+
+
+class RegionsCb(CallbackData, prefix="rgs"):
+    """Back to the list of regions."""
+
+
+class RegionCb(CallbackData, prefix="rg"):
+    slug: str
+
+
+class LocalityCb(CallbackData, prefix="lc"):
+    id: int
+
+
+class CenterCb(CallbackData, prefix="c"):
+    id: int
+
+
+class NearbyCb(CallbackData, prefix="nb"):
+    """Centers nearest to the center with this id."""
+
+    id: int
+
+
+class SosCb(CallbackData, prefix="sos"):
+    """Show the emergency numbers."""

@@ -1,0 +1,82 @@
+"""Operators' subcommands: migrations and the center directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.app import build_bot, load_sample_centers, open_database
+from bot.services.centers import centers_to_csv, parse_centers_csv
+from bot.settings import Settings
+from storage.centers import CenterRepository
+from storage.database import connect, migrate
+
+CENTER_LINK = "https://t.me/{username}?start=c_{slug}"
+
+
+async def migrate_command(settings: Settings) -> int:
+    connection = await connect(settings.database_path)
+    try:
+        applied = await migrate(connection)
+    finally:
+        await connection.close()
+    print(f"applied {len(applied)} migration(s)" + (f": {applied}" if applied else "; the database is current"))
+    return 0
+
+
+async def centers_command(args: argparse.Namespace, settings: Settings) -> int:
+    connection = await open_database(settings)
+    try:
+        repository = CenterRepository(connection)
+        if args.action == "import":
+            return await _import(args, repository)
+        if args.action == "export":
+            text = centers_to_csv(await repository.all())
+            if args.file is None:
+                sys.stdout.write(text)
+            else:
+                args.file.write_text(text, encoding="utf-8")
+                print(f"wrote {text.count(chr(10)) - 1} centers to {args.file}")
+            return 0
+        if args.action == "links":
+            username = args.username or await _bot_username(settings)
+            for center in await repository.all():
+                print(f"{center.slug}\t{CENTER_LINK.format(username=username.lstrip('@'), slug=center.slug)}")
+            return 0
+        if args.action == "sample":
+            print(f"loaded {await load_sample_centers(connection)} SAMPLE centers (fictional contacts)")
+            return 0
+    finally:
+        await connection.close()
+    return 2
+
+
+async def _import(args: argparse.Namespace, repository: CenterRepository) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    parsed = parse_centers_csv(text)
+    if parsed.errors:
+        for error in parsed.errors:
+            print(f"{args.file}: {error}", file=sys.stderr)
+        print(f"nothing imported: {len(parsed.errors)} error(s)", file=sys.stderr)
+        return 1
+    existing = await repository.existing_slugs([center.slug for center in parsed.centers])
+    new = len(parsed.centers) - len(existing)
+    if args.dry_run:
+        print(f"dry run: {len(parsed.centers)} valid rows; would add {new} and update {len(existing)}")
+        return 0
+    summary = await repository.upsert_many(parsed.centers)
+    print(f"imported {len(parsed.centers)} centers: {summary.inserted} added, {summary.updated} updated")
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str:
+    bot = build_bot(settings)
+    try:
+        me = await bot.get_me()
+    finally:
+        await bot.session.close()
+    return me.username or ""

@@ -1,0 +1,171 @@
+"""Simulated Telegram users: they type, tap buttons and share locations, and read what the bot sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.localapi.server import ChatEvent, LocalBotApi
+
+DEFAULT_TIMEOUT = 15.0
+
+
+class ConversationError(AssertionError):
+    """The bot did not do what the simulated person expected."""
+
+
+class LocalUser:
+    def __init__(
+        self,
+        server: LocalBotApi,
+        user_id: int,
+        first_name: str = "Test",
+        language_code: str | None = "kk",
+        username: str | None = None,
+    ) -> None:
+        self.server = server
+        self.id = user_id
+        server.add_user(user_id, first_name, language_code, username)
+        self._cursor = 0  # how many of the chat's events this person has read
+
+    @property
+    def chat(self):  # type: ignore[no-untyped-def]
+        return self.server.chats[self.id]
+
+    # ---- acting ----
+
+    async def send(self, text: str) -> dict[str, Any]:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        message = self.server.user_message(self.id, self.id, **content)
+        await self.server.push_update({"message": message})
+        return message
+
+    async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+        message = self.server.user_message(
+            self.id, self.id, location={"latitude": latitude, "longitude": longitude}
+        )
+        await self.server.push_update({"message": message})
+        return message
+
+    async def press(self, text: str) -> dict[str, Any]:
+        """Tap a button of the reply keyboard the bot shows now; a location button shares `location`."""
+        button = self._reply_button(text)
+        if isinstance(button, dict) and button.get("request_location"):
+            raise ConversationError(f"button {text!r} asks for a location: use tap_location()")
+        return await self.send(text)
+
+    async def tap_location(self, text: str, latitude: float, longitude: float) -> dict[str, Any]:
+        button = self._reply_button(text)
+        if not (isinstance(button, dict) and button.get("request_location")):
+            raise ConversationError(f"button {text!r} does not request a location")
+        return await self.share_location(latitude, longitude)
+
+    async def click(self, text: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Press an inline button (by its exact text or a part of it) on `message`, or on the newest message
+        that has such a button; returns the bot's answerCallbackQuery."""
+        target, button = self._inline_button(text, message)
+        callback_id = self.server.new_callback_id()
+        query = {
+            "id": callback_id,
+            "from": self.server.users[self.id],
+            "chat_instance": str(self.id),
+            "message": target,
+            "data": button["callback_data"],
+        }
+        await self.server.push_update({"callback_query": query})
+        return await self.server.wait_for_callback_answer(callback_id, DEFAULT_TIMEOUT)
+
+    async def click_data(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Send callback data of one's own choosing, as a forged or stale button would."""
+        callback_id = self.server.new_callback_id()
+        query = {
+            "id": callback_id,
+            "from": self.server.users[self.id],
+            "chat_instance": str(self.id),
+            "message": message,
+            "data": data,
+        }
+        await self.server.push_update({"callback_query": query})
+        return await self.server.wait_for_callback_answer(callback_id, DEFAULT_TIMEOUT)
+
+    # ---- reading ----
+
+    async def next_event(self, timeout: float = DEFAULT_TIMEOUT) -> ChatEvent:
+        try:
+            event = await self.server.wait_for_event(self.id, self._cursor, timeout)
+        except TimeoutError:
+            raise ConversationError(f"the bot sent nothing to user {self.id} within {timeout} s") from None
+        self._cursor += 1
+        return event
+
+    async def reply(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """The next message the bot sends (edits and deletions on the way are skipped)."""
+        while True:
+            event = await self.next_event(timeout)
+            if event.kind == "send":
+                return event.message
+
+    async def edit(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        while True:
+            event = await self.next_event(timeout)
+            if event.kind == "edit":
+                return event.message
+
+    async def reply_with(self, *fragments: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """Read messages until one has every fragment in its text; fails on a timeout."""
+        seen = []
+        while True:
+            try:
+                message = await self.reply(timeout)
+            except ConversationError:
+                raise ConversationError(f"no message with {fragments!r}; the bot sent: {seen!r}") from None
+            text = message_text(message)
+            seen.append(text[:120])
+            if all(fragment in text for fragment in fragments):
+                return message
+
+    def keyboard_texts(self) -> list[str]:
+        """The reply keyboard the person sees now, flattened."""
+        keyboard = self.chat.reply_keyboard or {}
+        return [_button_text(button) for row in keyboard.get("keyboard", []) for button in row]
+
+    def _reply_button(self, text: str) -> Any:
+        keyboard = self.chat.reply_keyboard or {}
+        for row in keyboard.get("keyboard", []):
+            for button in row:
+                if _button_text(button) == text:
+                    return button
+        raise ConversationError(f"no reply button {text!r}; the keyboard has {self.keyboard_texts()!r}")
+
+    def _inline_button(self, text: str, message: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        if message is not None:
+            candidates = [self.chat.messages.get(message["message_id"], message)]
+        else:
+            candidates = sorted(self.chat.messages.values(), key=lambda m: m["message_id"], reverse=True)
+        matches: Callable[[dict[str, Any]], bool] = lambda b: b.get("text") == text  # noqa: E731
+        for exact in (True, False):
+            if not exact:
+                matches = lambda b: text in b.get("text", "")  # noqa: E731
+            for candidate in candidates:
+                for row in candidate.get("reply_markup", {}).get("inline_keyboard", []):
+                    for button in row:
+                        if "callback_data" in button and matches(button):
+                            return candidate, button
+        raise ConversationError(f"no inline button {text!r} in the chat of user {self.id}")
+
+
+def message_text(message: dict[str, Any]) -> str:
+    if "venue" in message:
+        return f"{message['venue']['title']}\n{message['venue']['address']}"
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def inline_buttons(message: dict[str, Any]) -> list[str]:
+    return [button["text"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for button in row]
+
+
+def _button_text(button: Any) -> str:
+    return button if isinstance(button, str) else str(button.get("text", ""))

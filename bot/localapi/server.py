@@ -1,0 +1,583 @@
+"""A local Telegram Bot API server for tests and demos: the methods the bot uses, Telegram's refusals included.
+
+The bot talks to it over HTTP exactly as to api.telegram.org (TELEGRAM_API_URL). People are simulated by
+`LocalUser` objects (see bot.localapi.people) that put updates into the queue the bot polls and read what
+the bot sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.localapi.html import ParseError, parse_html, utf16_length
+
+SPEC = json.loads(Path(__file__).with_name("methods.json").read_text(encoding="utf-8"))["methods"]
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+def bad_request(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+@dataclass
+class ChatEvent:
+    """Something the bot did in a chat: sent, edited or deleted a message."""
+
+    kind: str  # "send", "edit", "delete"
+    message: dict[str, Any]
+    method: str
+
+
+@dataclass
+class Refusal:
+    method: str
+    code: int
+    description: str
+
+
+@dataclass
+class InjectedFailure:
+    method: str
+    chat_id: int | None
+    code: int
+    description: str
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str
+    title: str | None = None
+    first_name: str | None = None
+    username: str | None = None
+    blocked_bot: bool = False
+    events: list[ChatEvent] = field(default_factory=list)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    reply_keyboard: dict[str, Any] | None = None
+    next_message_id: int = 1
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        for key in ("title", "first_name", "username"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+
+class LocalBotApi:
+    def __init__(self, token: str = "123456:LOCAL-TEST-TOKEN", username: str = "otbasy_local_bot") -> None:
+        self.token = token
+        self.bot_user = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Otbasy",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.users: dict[int, dict[str, Any]] = {}
+        self.chats: dict[int, Chat] = {}
+        self.updates: list[dict[str, Any]] = []
+        self.refusals: list[Refusal] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}
+        self.failures: list[InjectedFailure] = []
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ---- serving ----
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def make_app(self) -> web.Application:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        return app
+
+    async def start(self, port: int = 0) -> None:
+        self._runner = web.AppRunner(self.make_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets
+        self.port = server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method_name = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = _canonical_method(method_name)
+        if method is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        try:
+            params = _coerce(method, await _read_params(request))
+            self.calls.append((method, params))
+            self._raise_injected(method, params)
+            handler = getattr(self, f"_m_{method}", None)
+            if handler is None:
+                raise bad_request(f"method {method} is not supported by the local server")
+            result = await handler(params)
+        except ApiError as error:
+            if method != "getUpdates":
+                self.refusals.append(Refusal(method, error.code, error.description))
+            body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
+            if error.retry_after is not None:
+                body["parameters"] = {"retry_after": error.retry_after}
+            return web.json_response(body, status=error.code)
+        return web.json_response({"ok": True, "result": result})
+
+    def fail_next(
+        self,
+        method: str,
+        code: int = 429,
+        description: str = "Too Many Requests: retry after 1",
+        retry_after: int | None = 1,
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` (to `chat_id`, if given) fail as Telegram would."""
+        self.failures.append(InjectedFailure(method, chat_id, code, description, retry_after, times))
+
+    def _raise_injected(self, method: str, params: dict[str, Any]) -> None:
+        for failure in self.failures:
+            if failure.method != method or failure.times <= 0:
+                continue
+            if failure.chat_id is not None and params.get("chat_id") != failure.chat_id:
+                continue
+            failure.times -= 1
+            raise ApiError(failure.code, failure.description, failure.retry_after)
+
+    # ---- the simulated world ----
+
+    def add_user(self, user_id: int, first_name: str, language_code: str | None, username: str | None = None) -> None:
+        user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        if username:
+            user["username"] = username
+        self.users[user_id] = user
+        self.chats.setdefault(user_id, Chat(id=user_id, type="private", first_name=first_name, username=username))
+
+    async def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        update["update_id"] = next(self._update_ids)
+        async with self._changed:
+            self.updates.append(update)
+            self._changed.notify_all()
+        return update
+
+    def user_message(self, chat_id: int, user_id: int, **content: Any) -> dict[str, Any]:
+        chat = self.chats[chat_id]
+        message = {
+            "message_id": self._next_id(chat),
+            "date": int(time.time()),
+            "chat": chat.as_json(),
+            "from": self.users[user_id],
+            **content,
+        }
+        chat.messages[message["message_id"]] = message
+        return message
+
+    def new_callback_id(self) -> str:
+        return str(next(self._callback_ids))
+
+    async def wait_for_event(self, chat_id: int, index: int, timeout: float) -> ChatEvent:
+        """The chat's event number `index` (0-based), waiting for the bot to produce it."""
+        chat = self.chats[chat_id]
+
+        async def ready() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(chat.events) > index)
+
+        await asyncio.wait_for(ready(), timeout)
+        return chat.events[index]
+
+    async def wait_for_callback_answer(self, callback_id: str, timeout: float) -> dict[str, Any]:
+        async def ready() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: callback_id in self.callback_answers)
+
+        await asyncio.wait_for(ready(), timeout)
+        return self.callback_answers[callback_id]
+
+    async def _record(self, chat: Chat, event: ChatEvent) -> None:
+        async with self._changed:
+            chat.events.append(event)
+            self._changed.notify_all()
+
+    def _next_id(self, chat: Chat) -> int:
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        return message_id
+
+    def _chat(self, params: dict[str, Any]) -> Chat:
+        chat = self.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
+        if chat is None:
+            raise bad_request("chat not found")
+        if chat.blocked_bot:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    # ---- Bot API methods ----
+
+    async def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.bot_user
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 50.0)
+        limit = int(params.get("limit") or 100)
+        if offset:
+            self.updates = [update for update in self.updates if update["update_id"] >= offset]
+        if not self.updates and timeout > 0:
+            try:
+                async with self._changed:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), timeout)
+            except TimeoutError:
+                pass
+        return self.updates[:limit]
+
+    async def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params["commands"]
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("commands must be a list of at most 100 commands")
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32) or not all(c.islower() or c.isdigit() or c == "_" for c in name):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not (1 <= len(description) <= 256):
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[(_scope_key(params.get("scope")), params.get("language_code") or "")] = commands
+        return True
+
+    async def _m_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, str]]:
+        return self.commands.get((_scope_key(params.get("scope")), params.get("language_code") or ""), [])
+
+    async def _m_deleteMyCommands(self, params: dict[str, Any]) -> bool:
+        self.commands.pop((_scope_key(params.get("scope")), params.get("language_code") or ""), None)
+        return True
+
+    async def _m_setMyDescription(self, params: dict[str, Any]) -> bool:
+        return self._set_description("description", params, 512)
+
+    async def _m_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        return self._set_description("short_description", params, 120)
+
+    def _set_description(self, kind: str, params: dict[str, Any], limit: int) -> bool:
+        text = params.get(kind) or ""
+        if len(text) > limit:
+            raise bad_request(f"{kind} is too long")
+        self.descriptions[(kind, params.get("language_code") or "")] = text
+        return True
+
+    async def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    async def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        text, entities = _formatted(params.get("text", ""), params.get("parse_mode"), MAX_TEXT, "message text")
+        return await self._send(chat, "sendMessage", params, text=text, entities=entities)
+
+    async def _m_sendVenue(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        latitude, longitude = _coordinates(params)
+        title, address = str(params.get("title") or ""), str(params.get("address") or "")
+        if not title or not address:
+            raise bad_request("venue title and address must not be empty")
+        venue = {
+            "location": {"latitude": latitude, "longitude": longitude},
+            "title": title,
+            "address": address,
+        }
+        return await self._send(
+            chat, "sendVenue", params, venue=venue, location={"latitude": latitude, "longitude": longitude}
+        )
+
+    async def _m_sendLocation(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        latitude, longitude = _coordinates(params)
+        return await self._send(chat, "sendLocation", params, location={"latitude": latitude, "longitude": longitude})
+
+    async def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat, message = self._editable(params)
+        text, entities = _formatted(params.get("text", ""), params.get("parse_mode"), MAX_TEXT, "message text")
+        markup = _inline_markup(params.get("reply_markup"))
+        if "text" not in message:
+            raise bad_request("there is no text in the message to edit")
+        if message.get("text") == text and message.get("entities", []) == entities and message.get(
+            "reply_markup"
+        ) == markup:
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are exactly the same "
+                "as a current content and reply markup of the message"
+            )
+        message["text"] = text
+        message["entities"] = entities
+        _set_markup(message, markup)
+        message["edit_date"] = int(time.time())
+        await self._record(chat, ChatEvent("edit", message, "editMessageText"))
+        return message
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat, message = self._editable(params)
+        markup = _inline_markup(params.get("reply_markup"))
+        if message.get("reply_markup") == markup:
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are exactly the same "
+                "as a current content and reply markup of the message"
+            )
+        _set_markup(message, markup)
+        message["edit_date"] = int(time.time())
+        await self._record(chat, ChatEvent("edit", message, "editMessageReplyMarkup"))
+        return message
+
+    async def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        message = chat.messages.pop(int(params["message_id"]), None)
+        if message is None:
+            raise bad_request("message to delete not found")
+        await self._record(chat, ChatEvent("delete", message, "deleteMessage"))
+        return True
+
+    async def _m_deleteMessages(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        ids = params["message_ids"]
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise bad_request("message_ids must hold 1-100 identifiers")
+        for message_id in ids:
+            message = chat.messages.pop(int(message_id), None)
+            if message is not None:
+                await self._record(chat, ChatEvent("delete", message, "deleteMessages"))
+        return True
+
+    async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        callback_id = str(params["callback_query_id"])
+        if callback_id in self.callback_answers:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        text = params.get("text") or ""
+        if len(text) > 200:
+            raise bad_request("MESSAGE_TOO_LONG")
+        async with self._changed:
+            self.callback_answers[callback_id] = {"text": text, "show_alert": bool(params.get("show_alert"))}
+            self._changed.notify_all()
+        return True
+
+    # ---- helpers ----
+
+    async def _send(self, chat: Chat, method: str, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        raw_markup = params.get("reply_markup")
+        message: dict[str, Any] = {
+            "message_id": self._next_id(chat),
+            "date": int(time.time()),
+            "chat": chat.as_json(),
+            "from": self.bot_user,
+            **{key: value for key, value in content.items() if value not in (None, [])},
+        }
+        if raw_markup is not None:
+            markup_kind = _check_markup(raw_markup)
+            if markup_kind == "inline":
+                message["reply_markup"] = raw_markup
+            elif markup_kind == "keyboard":
+                chat.reply_keyboard = raw_markup
+            elif markup_kind == "remove":
+                chat.reply_keyboard = None
+        chat.messages[message["message_id"]] = message
+        await self._record(chat, ChatEvent("send", message, method))
+        return message
+
+    def _editable(self, params: dict[str, Any]) -> tuple[Chat, dict[str, Any]]:
+        if params.get("inline_message_id"):
+            raise bad_request("inline messages are not supported by the local server")
+        chat = self._chat(params)
+        message = chat.messages.get(int(params.get("message_id") or 0))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if message["from"]["id"] != self.bot_user["id"]:
+            raise bad_request("message can't be edited")
+        return chat, message
+
+
+def _canonical_method(name: str) -> str | None:
+    """Telegram's method names are case-insensitive."""
+    lowered = name.lower()
+    for method in SPEC:
+        if method.lower() == lowered:
+            return method
+    return None
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            params.update(body)
+    elif request.can_read_body:
+        form = await request.post()
+        for key, value in form.items():
+            params[key] = value if isinstance(value, str) else value.file.read()
+    return params
+
+
+def _coerce(method: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Form fields arrive as strings; objects are JSON. Checks required fields like the real server."""
+    fields = SPEC[method]
+    result: dict[str, Any] = {}
+    for name, value in params.items():
+        spec = fields.get(name)
+        if spec is None or not isinstance(value, str):
+            result[name] = value
+            continue
+        types = spec[1:]
+        if "String" in types and not ("Integer" in types and _is_int(value)):
+            result[name] = value
+        elif "Integer" in types and _is_int(value):
+            result[name] = int(value)
+        elif "Float" in types:
+            try:
+                result[name] = float(value)
+            except ValueError:
+                raise bad_request(f"field \"{name}\" must be a number") from None
+        elif "Boolean" in types:
+            result[name] = value.lower() in ("true", "1")
+        else:
+            try:
+                result[name] = json.loads(value)
+            except json.JSONDecodeError:
+                raise bad_request(f"can't parse {name} JSON object") from None
+    for name, spec in fields.items():
+        if spec[0] and (name not in result or result[name] in (None, "")):
+            raise bad_request(f"{name} is empty" if name in result else f"parameter \"{name}\" is required")
+    return result
+
+
+def _is_int(value: str) -> bool:
+    return value.lstrip("-").isdigit()
+
+
+def _formatted(raw: Any, parse_mode: Any, limit: int, what: str) -> tuple[str, list[dict[str, object]]]:
+    source = str(raw)
+    if parse_mode and str(parse_mode).upper() == "HTML":
+        try:
+            parsed = parse_html(source)
+        except ParseError as error:
+            raise bad_request(str(error)) from None
+        text, entities = parsed.text, parsed.entities
+    elif parse_mode:
+        raise bad_request(f"unsupported parse_mode {parse_mode} in the local server")
+    else:
+        text, entities = source, []
+    if not text.strip():
+        raise bad_request(f"{what} is empty")
+    if utf16_length(text) > limit:
+        raise bad_request(f"{what} is too long")
+    return text, entities
+
+
+def _coordinates(params: dict[str, Any]) -> tuple[float, float]:
+    latitude, longitude = float(params["latitude"]), float(params["longitude"])
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise bad_request("wrong latitude or longitude")
+    return latitude, longitude
+
+
+def _check_markup(markup: Any) -> str:
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    if "inline_keyboard" in markup:
+        _check_inline_keyboard(markup["inline_keyboard"])
+        return "inline"
+    if "keyboard" in markup:
+        rows = markup["keyboard"]
+        if not isinstance(rows, list) or not rows:
+            raise bad_request("keyboard must be non-empty array of arrays")
+        for row in rows:
+            for button in row:
+                text = button if isinstance(button, str) else button.get("text", "")
+                if not text:
+                    raise bad_request("keyboard button text must be non-empty")
+        return "keyboard"
+    if markup.get("remove_keyboard"):
+        return "remove"
+    if markup.get("force_reply"):
+        return "force_reply"
+    raise bad_request("can't parse reply keyboard markup JSON object")
+
+
+def _check_inline_keyboard(rows: Any) -> None:
+    if not isinstance(rows, list):
+        raise bad_request("inline keyboard must be an array of arrays")
+    for row in rows:
+        for button in row:
+            if not button.get("text"):
+                raise bad_request("inline keyboard button text must be non-empty")
+            actions = [key for key in button if key not in ("text", "style", "icon_custom_emoji_id")]
+            if len(actions) != 1:
+                raise bad_request("inline keyboard button must have exactly one action")
+            if "callback_data" in button:
+                size = len(str(button["callback_data"]).encode("utf-8"))
+                if not 1 <= size <= MAX_CALLBACK_DATA:
+                    raise bad_request("BUTTON_DATA_INVALID")
+            if "url" in button and not str(button["url"]).startswith(("http://", "https://", "tg://")):
+                raise bad_request("BUTTON_URL_INVALID")
+
+
+def _inline_markup(markup: Any) -> dict[str, Any] | None:
+    if markup is None:
+        return None
+    if _check_markup(markup) != "inline":
+        raise bad_request("only inline keyboards can be attached to an edited message")
+    return markup if markup.get("inline_keyboard") else None
+
+
+def _set_markup(message: dict[str, Any], markup: dict[str, Any] | None) -> None:
+    if markup is None:
+        message.pop("reply_markup", None)
+    else:
+        message["reply_markup"] = markup
+
+
+def _scope_key(scope: Any) -> str:
+    if not scope:
+        return "default"
+    if isinstance(scope, str):
+        scope = json.loads(scope)
+    chat = scope.get("chat_id")
+    return f"{scope.get('type', 'default')}:{chat}" if chat is not None else scope.get("type", "default")

@@ -1,0 +1,1 @@
+"""Rules of the domain, free of Telegram: tests call them directly."""

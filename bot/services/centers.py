@@ -1,0 +1,187 @@
+"""The Family Support Center as the bot knows it, and the CSV format of the center registry."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.services.geo import in_kazakhstan
+from bot.services.regions import REGIONS_BY_SLUG
+
+SERVICES = ("psychological", "legal", "social", "parents_academy", "premarital")
+
+CSV_COLUMNS = (
+    "id",
+    "region",
+    "locality_kk",
+    "locality_ru",
+    "name_kk",
+    "name_ru",
+    "address_kk",
+    "address_ru",
+    "hours_kk",
+    "hours_ru",
+    "phones",
+    "latitude",
+    "longitude",
+    "services",
+    "sample",
+)
+
+# Slugs travel in deep links (start=c_<slug>, 64 characters at most) and stay readable on posters.
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,47}$")
+PHONE_PATTERN = re.compile(r"^\+7[\d ()-]{9,16}$")
+SAMPLE_CSV = Path(__file__).resolve().parent.parent / "sample" / "centers.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Center:
+    slug: str
+    region: str
+    locality_kk: str
+    locality_ru: str
+    name_kk: str
+    name_ru: str
+    address_kk: str
+    address_ru: str
+    hours_kk: str
+    hours_ru: str
+    phones: tuple[str, ...]
+    latitude: float
+    longitude: float
+    services: tuple[str, ...]
+    is_sample: bool = False
+    id: int = 0  # database row id; 0 before the center is stored
+    locality_id: int = 0
+
+    def name(self, locale: str) -> str:
+        return self.name_kk if locale == "kk" else self.name_ru
+
+    def address(self, locale: str) -> str:
+        return self.address_kk if locale == "kk" else self.address_ru
+
+    def hours(self, locale: str) -> str:
+        return self.hours_kk if locale == "kk" else self.hours_ru
+
+    def locality(self, locale: str) -> str:
+        return self.locality_kk if locale == "kk" else self.locality_ru
+
+
+@dataclass
+class ParseResult:
+    centers: list[Center] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_centers_csv(text: str) -> ParseResult:
+    """Validate every row; errors name the line (the header is line 1) and the column."""
+    result = ParseResult()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = reader.fieldnames or []
+    missing = [column for column in CSV_COLUMNS if column not in header]
+    if missing:
+        result.errors.append(f"line 1: missing columns: {', '.join(missing)}")
+        return result
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        errors: list[str] = []
+        center = _parse_row(row, errors)
+        if center and center.slug in seen:
+            errors.append(f"id: '{center.slug}' already appears on line {seen[center.slug]}")
+        result.errors.extend(f"line {line}: {error}" for error in errors)
+        if center and not errors:
+            seen[center.slug] = line
+            result.centers.append(center)
+    if not result.centers and not result.errors:
+        result.errors.append("the file has no centers")
+    return result
+
+
+def _parse_row(row: dict[str, str | None], errors: list[str]) -> Center | None:
+    value = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
+    for column in CSV_COLUMNS:
+        if column != "sample" and not value[column]:
+            errors.append(f"{column}: empty")
+    if errors:
+        return None
+    if not SLUG_PATTERN.match(value["id"]):
+        errors.append(f"id: '{value['id']}' must be 2-48 characters of a-z, 0-9 and '-'")
+    if value["region"] not in REGIONS_BY_SLUG:
+        errors.append(f"region: unknown '{value['region']}' (one of {', '.join(REGIONS_BY_SLUG)})")
+    latitude = _parse_float(value["latitude"], "latitude", errors)
+    longitude = _parse_float(value["longitude"], "longitude", errors)
+    if latitude is not None and longitude is not None and not in_kazakhstan(latitude, longitude):
+        errors.append(f"latitude/longitude: {latitude}, {longitude} is outside Kazakhstan")
+    phones = _split(value["phones"])
+    for phone in phones:
+        if not PHONE_PATTERN.match(phone):
+            errors.append(f"phones: '{phone}' is not a +7 number")
+    services = _split(value["services"])
+    unknown = [service for service in services if service not in SERVICES]
+    if unknown:
+        errors.append(f"services: unknown {', '.join(unknown)} (known: {', '.join(SERVICES)})")
+    sample = value["sample"].lower()
+    if sample not in ("", "0", "1", "true", "false", "yes", "no"):
+        errors.append(f"sample: '{value['sample']}' must be 1 or 0")
+    if errors or latitude is None or longitude is None:
+        return None
+    return Center(
+        slug=value["id"],
+        region=value["region"],
+        locality_kk=value["locality_kk"],
+        locality_ru=value["locality_ru"],
+        name_kk=value["name_kk"],
+        name_ru=value["name_ru"],
+        address_kk=value["address_kk"],
+        address_ru=value["address_ru"],
+        hours_kk=value["hours_kk"],
+        hours_ru=value["hours_ru"],
+        phones=tuple(phones),
+        latitude=latitude,
+        longitude=longitude,
+        services=tuple(services),
+        is_sample=sample in ("1", "true", "yes"),
+    )
+
+
+def _parse_float(raw: str, column: str, errors: list[str]) -> float | None:
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        errors.append(f"{column}: '{raw}' is not a number")
+        return None
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(";") if part.strip()]
+
+
+def centers_to_csv(centers: list[Center]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for center in centers:
+        writer.writerow(
+            [
+                center.slug,
+                center.region,
+                center.locality_kk,
+                center.locality_ru,
+                center.name_kk,
+                center.name_ru,
+                center.address_kk,
+                center.address_ru,
+                center.hours_kk,
+                center.hours_ru,
+                "; ".join(center.phones),
+                f"{center.latitude:.6f}".rstrip("0").rstrip("."),
+                f"{center.longitude:.6f}".rstrip("0").rstrip("."),
+                ";".join(center.services),
+                "1" if center.is_sample else "0",
+            ]
+        )
+    return buffer.getvalue()

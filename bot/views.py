@@ -1,0 +1,146 @@
+"""Texts the bot sends, rendered in the language of the moment; every piece of data is HTML-escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.i18n import format_km
+from bot.keyboards import N_
+from bot.services.centers import Center
+
+SERVICE_NAMES = {
+    "psychological": N_("psychological counselling"),
+    "legal": N_("legal advice"),
+    "social": N_("social support"),
+    "parents_academy": N_("Parents Academy"),
+    "premarital": N_("pre-marital courses"),
+}
+
+
+def welcome() -> str:
+    return _(
+        "Welcome! I help families in Kazakhstan reach a Family Support Center.\n\n"
+        "📍 <b>Find a center</b>: the nearest one, by region or by the name of your town.\n"
+        "🆘 <b>Emergency numbers</b> are always one tap away.\n\n"
+        "Choose below what you need."
+    )
+
+
+def menu() -> str:
+    return _("Main menu. Choose what you need, or type the name of your town to find a center.")
+
+
+def help_text() -> str:
+    return _(
+        "<b>What I can do</b>\n"
+        "/centers: find the nearest Family Support Center, its address, hours and phones\n"
+        "/sos: emergency numbers\n"
+        "/lang: change the language\n"
+        "/menu: main menu\n"
+        "/cancel: stop what you are doing\n\n"
+        "You can also simply type the name of your city, town or district.\n\n"
+        "Family Support Centers give free psychological, legal and social counselling to families. "
+        "They are not shelters: if you are in danger right now, call 112."
+    )
+
+
+def emergency() -> str:
+    return _(
+        "🆘 <b>If you or someone else is in danger right now, call 112.</b>\n\n"
+        "<b>112</b>: single emergency number (police, ambulance, rescue)\n"
+        "<b>102</b>: police\n"
+        "<b>111</b>: contact center for family, women's and children's rights; you can call or write\n"
+        "<b>150</b>: free 24/7 helpline for children and young people\n\n"
+        "Calls to these numbers are free. A Family Support Center is not a shelter: "
+        "if you need a safe place to stay, 111 and the police will direct you to a crisis center."
+    )
+
+
+def not_understood() -> str:
+    return _("Sorry, I did not understand that. Use the menu below, type the name of your town, or send /help.")
+
+
+def center_search_prompt() -> str:
+    return _(
+        "How shall we find your center?\n\n"
+        "📍 Send your location to see the nearest centers,\n"
+        "🗺 choose a region,\n"
+        "⌨️ or type the name of your city, town or district."
+    )
+
+
+def place_not_found(text: str) -> str:
+    return _(
+        "I could not find a place called «{place}». Check the spelling, try the nearest city, or choose a region."
+    ).format(place=escape(text))
+
+
+def location_outside() -> str:
+    return _("This location is outside Kazakhstan. Here are the centers closest to it anyway:")
+
+
+def nearest_heading(count: int) -> str:
+    return ngettext("The nearest center:", "The {count} nearest centers:", count).format(count=count)
+
+
+def place_heading(place: str, count: int) -> str:
+    return ngettext(
+        "Center near {place}:",
+        "{count} centers near {place}:",
+        count,
+    ).format(place=escape(place), count=count)
+
+
+def region_heading(region: str, count: int) -> str:
+    return ngettext("{region}: {count} center", "{region}: {count} centers", count).format(
+        region=escape(region), count=count
+    )
+
+
+def choose_region() -> str:
+    return _("Choose your region or city:")
+
+
+def choose_locality(region: str) -> str:
+    return _("{region}: choose a city or district:").format(region=escape(region))
+
+
+def no_centers() -> str:
+    return _("There are no centers in the directory yet. Please call 111 for advice.")
+
+
+def center_gone() -> str:
+    return _("This center is no longer in the directory. Please search again.")
+
+
+def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], locale: str) -> str:
+    lines = [heading, ""]
+    for number, (center, distance) in enumerate(found, start=1):
+        title = f"{number}. <b>{escape(center.name(locale))}</b>"
+        if distance is not None:
+            title += " · " + _("{km} km").format(km=format_km(distance, locale))
+        lines.append(title)
+        lines.append(f"    {escape(center.address(locale))}, {escape(center.locality(locale))}")
+    lines += ["", _("Tap a center to see its card.")]
+    return "\n".join(lines)
+
+
+def center_card(center: Center, locale: str) -> str:
+    lines = [f"<b>{escape(center.name(locale))}</b>"]
+    if center.is_sample:
+        lines.append(_("⚠️ <i>Sample data: not a real center's address or phone.</i>"))
+    lines += [
+        "",
+        f"📍 {escape(center.address(locale))}, {escape(center.locality(locale))}",
+        f"🕘 {escape(center.hours(locale))}",
+        "☎️ " + ", ".join(escape(phone) for phone in center.phones),
+    ]
+    if center.services:
+        services = ", ".join(_(SERVICE_NAMES[code]) for code in center.services if code in SERVICE_NAMES)
+        lines += ["", _("<b>Services:</b> {services}").format(services=services)]
+    lines += ["", _("All services are free. In an emergency call 112.")]
+    return "\n".join(lines)

@@ -1,0 +1,11 @@
+"""One router per feature; the order matters: commands first, the catch-all last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import centers, commands, fallback, language
+
+
+def get_routers() -> list[Router]:
+    return [commands.router, language.router, centers.router, fallback.router]

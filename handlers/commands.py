@@ -1,0 +1,88 @@
+"""Commands and main-menu buttons; each works at any moment and leaves a dialog cleanly (/sos keeps it)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot import keyboards, views
+from bot.callbacks import SosCb
+from bot.filters import ButtonText
+from handlers.centers import start_center_search
+from handlers.common import ask_language, open_start_payload
+from storage.centers import CenterRepository
+from storage.users import User
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+@router.message(CommandStart())
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    user: User,
+    i18n: I18n,
+    centers: CenterRepository,
+    bot: Bot,
+) -> None:
+    await state.clear()
+    payload = command.args or ""
+    if user.locale is None:
+        await state.update_data(after_language=payload)
+        await ask_language(message, i18n)
+        return
+    await open_start_payload(message, payload, i18n.current_locale, centers, bot)
+
+
+@router.message(Command("menu"))
+@router.message(ButtonText(keyboards.MAIN_MENU))
+async def menu(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(views.menu(), reply_markup=keyboards.main_menu())
+
+
+@router.message(Command("centers"))
+@router.message(ButtonText(keyboards.FIND_CENTER))
+async def centers_command(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await start_center_search(message, state)
+
+
+@router.message(Command("lang"))
+@router.message(ButtonText(keyboards.LANGUAGE))
+async def language_command(message: Message, state: FSMContext, i18n: I18n) -> None:
+    await state.clear()
+    await ask_language(message, i18n, current=i18n.current_locale)
+
+
+@router.message(Command("sos"))
+@router.message(ButtonText(keyboards.EMERGENCY))
+async def sos(message: Message) -> None:
+    # The dialog, if any, is kept: reading the numbers must not cost what the person already wrote.
+    await message.answer(views.emergency())
+
+
+@router.callback_query(SosCb.filter())
+async def sos_button(query: CallbackQuery, bot: Bot) -> None:
+    await query.answer()
+    await bot.send_message(query.from_user.id, views.emergency())
+
+
+@router.message(Command("help"))
+@router.message(ButtonText(keyboards.HELP))
+async def help_command(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(views.help_text(), reply_markup=keyboards.main_menu())
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext) -> None:
+    had_dialog = await state.get_state() is not None
+    await state.clear()
+    text = _("Cancelled. What would you like to do?") if had_dialog else _("There is nothing to cancel.")
+    await message.answer(text, reply_markup=keyboards.main_menu())

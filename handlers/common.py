@@ -1,0 +1,40 @@
+"""Helpers shared by several routers: asking the language, and opening what a /start link asks for."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+
+from bot import keyboards, views
+from bot.i18n import supported_locale
+from bot.settings import SUPPORTED_LOCALES
+from handlers.centers import send_center_card
+from storage.centers import CenterRepository
+
+CENTER_LINK_PREFIX = "c_"
+
+
+def language_question(i18n: I18n) -> str:
+    """Asked before a language is known, so it is said in both."""
+    return "\n".join(i18n.gettext("Please choose a language.", locale=code) for code in SUPPORTED_LOCALES)
+
+
+async def ask_language(message: Message, i18n: I18n, current: str | None = None) -> None:
+    reported = supported_locale(message.from_user.language_code if message.from_user else None)
+    await message.answer(language_question(i18n), reply_markup=keyboards.language_picker(current or reported))
+
+
+async def open_start_payload(
+    message: Message, payload: str, locale: str, centers: CenterRepository, bot: Bot
+) -> None:
+    """What a deep link asks for (a center card for c_<id>), or the welcome."""
+    if payload.startswith(CENTER_LINK_PREFIX):
+        center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))
+        if center is not None:
+            await message.answer(views.welcome(), reply_markup=keyboards.main_menu())
+            await send_center_card(bot, message.chat.id, center, locale)
+            return
+        await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
+        return
+    await message.answer(views.welcome(), reply_markup=keyboards.main_menu())

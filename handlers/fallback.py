@@ -1,0 +1,39 @@
+"""The catch-all: a typed place name still finds centers; anything else gets a hint and the menu."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot import keyboards, views
+from handlers.centers import answer_place_search
+from handlers.common import ask_language
+from storage.centers import CenterRepository
+from storage.users import User
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(F.text)
+async def free_text(message: Message, user: User, centers: CenterRepository, i18n: I18n) -> None:
+    assert message.text is not None
+    if await answer_place_search(message, message.text, centers, i18n.current_locale):
+        return
+    if user.locale is None:
+        await ask_language(message, i18n)
+        return
+    await message.answer(views.not_understood(), reply_markup=keyboards.main_menu())
+
+
+@router.message()
+async def anything_else(message: Message) -> None:
+    await message.answer(views.not_understood(), reply_markup=keyboards.main_menu())
+
+
+@router.callback_query()
+async def stale_button(query: CallbackQuery) -> None:
+    """A button from an old message, or data nobody should have sent."""
+    await query.answer(_("This button is no longer active. Please use the menu."), show_alert=True)

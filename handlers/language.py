@@ -1,0 +1,60 @@
+"""Choosing the language: asked on first contact, changed at any moment with /lang."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot import keyboards
+from bot.callbacks import LangCb
+from bot.commands import set_chat_commands
+from bot.i18n import LANGUAGE_NAMES
+from bot.settings import SUPPORTED_LOCALES
+from handlers.common import open_start_payload
+from storage.centers import CenterRepository
+from storage.users import UserRepository
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+
+@router.callback_query(LangCb.filter())
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LangCb,
+    state: FSMContext,
+    users: UserRepository,
+    centers: CenterRepository,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
+    code = callback_data.code
+    if code not in SUPPORTED_LOCALES:
+        await query.answer()
+        return
+    await users.set_locale(query.from_user.id, code)
+    await _localise_command_menu(bot, i18n, query.from_user.id, code)
+    data = await state.get_data()
+    payload = data.pop("after_language", None)
+    await state.set_data(data)
+    with i18n.use_locale(code):
+        await query.answer(_("Language: {language}").format(language=LANGUAGE_NAMES[code]))
+        if query.message is not None and isinstance(query.message, Message):
+            await query.message.edit_text(
+                _("✅ Language: {language}").format(language=LANGUAGE_NAMES[code]), reply_markup=None
+            )
+            await open_start_payload(query.message, payload or "", code, centers, bot)
+
+
+async def _localise_command_menu(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:
+    """The menu of commands in the chosen language, not the language of the phone."""
+    try:
+        await set_chat_commands(bot, i18n, chat_id, locale)
+    except TelegramAPIError as error:  # the menu is a convenience; the choice is already stored
+        log.warning("could not set the chat's command menu: %s", error.message)

@@ -1,0 +1,177 @@
+"""The center directory: centers and the localities (city or district) they belong to."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.services.centers import Center
+
+_CENTER_COLUMNS = (
+    "c.id, c.slug, c.region, c.locality_id, l.name_kk AS locality_kk, l.name_ru AS locality_ru, c.name_kk, "
+    "c.name_ru, c.address_kk, c.address_ru, c.hours_kk, c.hours_ru, c.phones, c.latitude, c.longitude, "
+    "c.services, c.is_sample"
+)
+_FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
+
+
+@dataclass(frozen=True, slots=True)
+class Locality:
+    id: int
+    region: str
+    name_kk: str
+    name_ru: str
+    latitude: float  # the mean position of its centers
+    longitude: float
+    center_count: int
+
+    def name(self, locale: str) -> str:
+        return self.name_kk if locale == "kk" else self.name_ru
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    inserted: int
+    updated: int
+
+
+def _center(row: aiosqlite.Row) -> Center:
+    return Center(
+        id=row["id"],
+        slug=row["slug"],
+        region=row["region"],
+        locality_id=row["locality_id"],
+        locality_kk=row["locality_kk"],
+        locality_ru=row["locality_ru"],
+        name_kk=row["name_kk"],
+        name_ru=row["name_ru"],
+        address_kk=row["address_kk"],
+        address_ru=row["address_ru"],
+        hours_kk=row["hours_kk"],
+        hours_ru=row["hours_ru"],
+        phones=tuple(json.loads(row["phones"])),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        services=tuple(json.loads(row["services"])),
+        is_sample=bool(row["is_sample"]),
+    )
+
+
+class CenterRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def count(self) -> int:
+        async with self._db.execute("SELECT count(*) FROM centers") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def all(self) -> list[Center]:
+        return await self._centers(f"SELECT {_CENTER_COLUMNS} {_FROM} ORDER BY c.region, c.slug")
+
+    async def get(self, center_id: int) -> Center | None:
+        found = await self._centers(f"SELECT {_CENTER_COLUMNS} {_FROM} WHERE c.id = ?", (center_id,))
+        return found[0] if found else None
+
+    async def by_slug(self, slug: str) -> Center | None:
+        found = await self._centers(f"SELECT {_CENTER_COLUMNS} {_FROM} WHERE c.slug = ?", (slug,))
+        return found[0] if found else None
+
+    async def in_locality(self, locality_id: int) -> list[Center]:
+        return await self._centers(
+            f"SELECT {_CENTER_COLUMNS} {_FROM} WHERE c.locality_id = ? ORDER BY c.slug", (locality_id,)
+        )
+
+    async def in_region(self, region: str) -> list[Center]:
+        return await self._centers(f"SELECT {_CENTER_COLUMNS} {_FROM} WHERE c.region = ?", (region,))
+
+    async def localities(self, region: str | None = None) -> list[Locality]:
+        sql = (
+            "SELECT l.id, l.region, l.name_kk, l.name_ru, avg(c.latitude) AS lat, avg(c.longitude) AS lon, "
+            "count(c.id) AS n FROM localities l JOIN centers c ON c.locality_id = l.id "
+        )
+        params: tuple[str, ...] = ()
+        if region is not None:
+            sql += "WHERE l.region = ? "
+            params = (region,)
+        sql += "GROUP BY l.id ORDER BY l.name_ru"
+        async with self._db.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Locality(r["id"], r["region"], r["name_kk"], r["name_ru"], r["lat"], r["lon"], r["n"]) for r in rows
+        ]
+
+    async def locality(self, locality_id: int) -> Locality | None:
+        found = [item for item in await self.localities() if item.id == locality_id]
+        return found[0] if found else None
+
+    async def existing_slugs(self, slugs: list[str]) -> set[str]:
+        if not slugs:
+            return set()
+        marks = ",".join("?" * len(slugs))
+        async with self._db.execute(f"SELECT slug FROM centers WHERE slug IN ({marks})", slugs) as cursor:
+            return {row[0] for row in await cursor.fetchall()}
+
+    async def upsert_many(self, centers: list[Center]) -> ImportSummary:
+        """All or nothing: one transaction for the whole file."""
+        existing = await self.existing_slugs([center.slug for center in centers])
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            for center in centers:
+                locality_id = await self._locality_id(center)
+                await self._db.execute(
+                    "INSERT INTO centers (slug, region, locality_id, name_kk, name_ru, address_kk, address_ru, "
+                    "hours_kk, hours_ru, phones, latitude, longitude, services, is_sample, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (slug) DO UPDATE SET region = excluded.region, "
+                    "locality_id = excluded.locality_id, name_kk = excluded.name_kk, name_ru = excluded.name_ru, "
+                    "address_kk = excluded.address_kk, address_ru = excluded.address_ru, "
+                    "hours_kk = excluded.hours_kk, hours_ru = excluded.hours_ru, phones = excluded.phones, "
+                    "latitude = excluded.latitude, longitude = excluded.longitude, services = excluded.services, "
+                    "is_sample = excluded.is_sample, updated_at = excluded.updated_at",
+                    (
+                        center.slug,
+                        center.region,
+                        locality_id,
+                        center.name_kk,
+                        center.name_ru,
+                        center.address_kk,
+                        center.address_ru,
+                        center.hours_kk,
+                        center.hours_ru,
+                        json.dumps(list(center.phones), ensure_ascii=False),
+                        center.latitude,
+                        center.longitude,
+                        json.dumps(list(center.services)),
+                        int(center.is_sample),
+                        now,
+                    ),
+                )
+            await self._db.execute(
+                "DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)"
+            )
+            await self._db.commit()
+        except Exception:
+            await self._db.rollback()
+            raise
+        return ImportSummary(inserted=len(centers) - len(existing), updated=len(existing))
+
+    async def _locality_id(self, center: Center) -> int:
+        await self._db.execute(
+            "INSERT INTO localities (region, name_kk, name_ru) VALUES (?, ?, ?) "
+            "ON CONFLICT (region, name_ru) DO UPDATE SET name_kk = excluded.name_kk",
+            (center.region, center.locality_kk, center.locality_ru),
+        )
+        async with self._db.execute(
+            "SELECT id FROM localities WHERE region = ? AND name_ru = ?", (center.region, center.locality_ru)
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def _centers(self, sql: str, params: tuple[object, ...] = ()) -> list[Center]:
+        async with self._db.execute(sql, params) as cursor:
+            return [_center(row) for row in await cursor.fetchall()]

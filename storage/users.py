@@ -1,0 +1,40 @@
+"""Users: the Telegram id and the chosen language, nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    locale: str | None
+
+
+class UserRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def touch(self, user_id: int) -> User:
+        """The stored user, created on first contact; last_seen_at is refreshed at most once a minute."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        await self._db.execute(
+            "INSERT INTO users (id, locale, created_at, last_seen_at) VALUES (?, NULL, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at "
+            "WHERE substr(users.last_seen_at, 1, 16) != substr(excluded.last_seen_at, 1, 16)",
+            (user_id, now, now),
+        )
+        await self._db.commit()
+        return await self.get(user_id)  # type: ignore[return-value]
+
+    async def get(self, user_id: int) -> User | None:
+        async with self._db.execute("SELECT id, locale FROM users WHERE id = ?", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        return User(row["id"], row["locale"]) if row else None
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self._db.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+        await self._db.commit()

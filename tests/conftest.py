@@ -1,0 +1,135 @@
+"""Shared fixtures: a temporary database, the local Bot API server, and the real bot process against it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.localapi.people import LocalUser
+from bot.localapi.server import LocalBotApi
+from storage.database import connect, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await connect(tmp_path / "test.db")
+    await migrate(connection)
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    server = LocalBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+class BotProcess:
+    """`python -m bot` in a child process, pointed at the local server; start, stop and restart it."""
+
+    def __init__(self, api: LocalBotApi, workdir: Path, env: dict[str, str]) -> None:
+        self.api = api
+        self.workdir = workdir
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = workdir / "bot.log"
+
+    async def start(self) -> None:
+        polls_before = self._polls()
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot"], cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        for _ in range(300):
+            if self._polls() > polls_before:
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"the bot exited with {self.process.returncode}:\n{self.log()}")
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"the bot did not start polling:\n{self.log()}")
+
+    async def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        for _ in range(200):
+            if self.process.poll() is not None:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            self.process.kill()
+            raise AssertionError(f"the bot did not stop on SIGTERM:\n{self.log()}")
+        code = self.process.returncode
+        self.process = None
+        return code
+
+    async def restart(self) -> None:
+        assert await self.stop() == 0
+        await self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def _polls(self) -> int:
+        return sum(1 for method, _ in self.api.calls if method == "getUpdates")
+
+
+def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "TELEGRAM_"))}
+    env.update(
+        BOT_TOKEN=api.token,
+        TELEGRAM_API_URL=api.base_url,
+        DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
+        POLLING_TIMEOUT="1",
+        LOG_LEVEL="INFO",
+        ADMIN_IDS="",
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+async def running_bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    process = BotProcess(api, tmp_path, bot_environment(api, tmp_path))
+    await process.start()
+    yield process
+    if process.process is not None:
+        code = await process.stop()
+        assert code == 0, process.log()
+    assert not api.refusals, f"the server refused: {api.refusals}"
+    assert "Traceback" not in process.log(), process.log()
+
+
+PersonFactory = Callable[..., LocalUser]
+
+
+@pytest.fixture
+def person(api: LocalBotApi) -> PersonFactory:
+    ids = iter(range(1001, 2000))
+
+    def make(language_code: str | None = "kk", first_name: str = "Test") -> LocalUser:
+        return LocalUser(api, next(ids), first_name=first_name, language_code=language_code)
+
+    return make
+
+
+async def choose_language(user: LocalUser, code: str) -> None:
+    """First contact: /start, pick the language, read the welcome."""
+    await user.send("/start")
+    await user.reply()
+    await user.click("Қазақша" if code == "kk" else "Русский")
+    await user.reply()
+
+
