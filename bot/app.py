@@ -16,39 +16,12 @@ from bot.commands import register_bot_profile
 from bot.i18n import LocaleMiddleware, create_i18n
 from bot.middlewares import RepositoryMiddleware
 from bot.retry import RetryMiddleware
-from bot.services.centers import SAMPLE_CSV, parse_centers_csv
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
-from storage.centers import CenterRepository
-from storage.database import connect, migrate
+from storage.bootstrap import ensure_centers, open_database
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
-
-
-async def open_database(settings: Settings) -> aiosqlite.Connection:
-    connection = await connect(settings.database_path)
-    await migrate(connection)
-    return connection
-
-
-async def load_sample_centers(connection: aiosqlite.Connection) -> int:
-    parsed = parse_centers_csv(SAMPLE_CSV.read_text(encoding="utf-8"))
-    if parsed.errors:
-        raise RuntimeError(f"the sample directory is invalid: {parsed.errors[0]}")
-    await CenterRepository(connection).upsert_many(parsed.centers)
-    return len(parsed.centers)
-
-
-async def ensure_centers(connection: aiosqlite.Connection) -> None:
-    """An empty directory gets the SAMPLE centers, so a fresh install can be tried at once."""
-    if await CenterRepository(connection).count() == 0:
-        loaded = await load_sample_centers(connection)
-        log.warning(
-            "The center directory was empty: loaded %d SAMPLE centers (not real contacts). "
-            "Import the real registry with: python -m bot centers import FILE",
-            loaded,
-        )
 
 
 def build_bot(settings: Settings) -> Bot:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.app import build_bot, load_sample_centers, open_database
 from bot.services.centers import centers_to_csv, parse_centers_csv
 from bot.settings import Settings
+from storage.bootstrap import load_sample_centers, open_database
 from storage.centers import CenterRepository
 from storage.database import connect, migrate
 
@@ -74,6 +74,8 @@ async def _import(args: argparse.Namespace, repository: CenterRepository) -> int
 
 
 async def _bot_username(settings: Settings) -> str:
+    from bot.app import build_bot  # aiogram takes seconds to import; only this command needs it
+
     bot = build_bot(settings)
     try:
         me = await bot.get_me()

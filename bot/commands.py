@@ -28,9 +28,7 @@ SHORT_DESCRIPTION = N_("Find your Family Support Center. In danger, call 112.")
 
 
 def command_list(i18n: I18n, locale: str) -> list[BotCommand]:
-    return [
-        BotCommand(command=name, description=i18n.gettext(text, locale=locale)) for name, text in COMMANDS
-    ]
+    return [BotCommand(command=name, description=i18n.gettext(text, locale=locale)) for name, text in COMMANDS]
 
 
 async def register_bot_profile(bot: Bot, i18n: I18n) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError

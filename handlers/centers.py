@@ -98,9 +98,7 @@ async def regions_list(query: CallbackQuery, i18n: I18n) -> None:
 
 
 @router.callback_query(RegionCb.filter())
-async def region_chosen(
-    query: CallbackQuery, callback_data: RegionCb, centers: CenterRepository, i18n: I18n
-) -> None:
+async def region_chosen(query: CallbackQuery, callback_data: RegionCb, centers: CenterRepository, i18n: I18n) -> None:
     region = REGIONS_BY_SLUG.get(callback_data.slug)
     if region is None:
         await query.answer(views.center_gone(), show_alert=True)

@@ -20,6 +20,7 @@ from storage.users import User
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
 
+
 @router.message(CommandStart())
 async def start(
     message: Message,

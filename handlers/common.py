@@ -17,7 +17,7 @@ CENTER_LINK_PREFIX = "c_"
 
 def language_question(i18n: I18n) -> str:
     """Asked before a language is known, so it is said in both."""
-    return "\n".join(i18n.gettext("Please choose a language.", locale=code) for code in SUPPORTED_LOCALES)
+    return "\n".join(i18n.gettext("Hello! Please choose a language.", locale=code) for code in SUPPORTED_LOCALES)
 
 
 async def ask_language(message: Message, i18n: I18n, current: str | None = None) -> None:
@@ -25,9 +25,7 @@ async def ask_language(message: Message, i18n: I18n, current: str | None = None)
     await message.answer(language_question(i18n), reply_markup=keyboards.language_picker(current or reported))
 
 
-async def open_start_payload(
-    message: Message, payload: str, locale: str, centers: CenterRepository, bot: Bot
-) -> None:
+async def open_start_payload(message: Message, payload: str, locale: str, centers: CenterRepository, bot: Bot) -> None:
     """What a deep link asks for (a center card for c_<id>), or the welcome."""
     if payload.startswith(CENTER_LINK_PREFIX):
         center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))

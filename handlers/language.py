@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards
+from bot import keyboards, views
 from bot.callbacks import LangCb
 from bot.commands import set_chat_commands
 from bot.i18n import LANGUAGE_NAMES
@@ -49,7 +49,10 @@ async def language_chosen(
             await query.message.edit_text(
                 _("✅ Language: {language}").format(language=LANGUAGE_NAMES[code]), reply_markup=None
             )
-            await open_start_payload(query.message, payload or "", code, centers, bot)
+            if payload is None:  # a change of language, not the first contact
+                await query.message.answer(views.menu(), reply_markup=keyboards.main_menu())
+            else:
+                await open_start_payload(query.message, payload, code, centers, bot)
 
 
 async def _localise_command_menu(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:

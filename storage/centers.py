@@ -100,9 +100,7 @@ class CenterRepository:
         sql += "GROUP BY l.id ORDER BY l.name_ru"
         async with self._db.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
-        return [
-            Locality(r["id"], r["region"], r["name_kk"], r["name_ru"], r["lat"], r["lon"], r["n"]) for r in rows
-        ]
+        return [Locality(r["id"], r["region"], r["name_kk"], r["name_ru"], r["lat"], r["lon"], r["n"]) for r in rows]
 
     async def locality(self, locality_id: int) -> Locality | None:
         found = [item for item in await self.localities() if item.id == locality_id]
@@ -150,9 +148,7 @@ class CenterRepository:
                         now,
                     ),
                 )
-            await self._db.execute(
-                "DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)"
-            )
+            await self._db.execute("DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)")
             await self._db.commit()
         except Exception:
             await self._db.rollback()

@@ -19,8 +19,7 @@ class SQLiteStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self._db.execute(
-            "INSERT INTO fsm_states (key, state) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
+            "INSERT INTO fsm_states (key, state) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state",
             (self._keys.build(key), value),
         )
         await self._db.commit()

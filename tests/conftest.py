@@ -28,7 +28,7 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
     await connection.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def api() -> AsyncIterator[LocalBotApi]:
     server = LocalBotApi()
     await server.start()
@@ -50,7 +50,11 @@ class BotProcess:
         polls_before = self._polls()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot"], cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, "-m", "bot"],
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         for _ in range(300):
             if self._polls() > polls_before:
@@ -100,24 +104,37 @@ def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, 
     return env
 
 
-@pytest.fixture
-async def running_bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(api, tmp_path, bot_environment(api, tmp_path))
+@pytest.fixture(scope="module")
+async def bot_process(api: LocalBotApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotProcess]:
+    """One bot process for a test module (starting one costs seconds); each test talks as new people."""
+    workdir = tmp_path_factory.mktemp("bot")
+    process = BotProcess(api, workdir, bot_environment(api, workdir))
     await process.start()
     yield process
     if process.process is not None:
         code = await process.stop()
         assert code == 0, process.log()
-    assert not api.refusals, f"the server refused: {api.refusals}"
-    assert "Traceback" not in process.log(), process.log()
+
+
+@pytest.fixture
+async def running_bot(bot_process: BotProcess, api: LocalBotApi) -> AsyncIterator[BotProcess]:
+    """The module's bot, checked after each test: nothing refused by the server, no error in its log."""
+    refusals_before, log_before = len(api.refusals), len(bot_process.log())
+    if bot_process.process is None:
+        await bot_process.start()
+    yield bot_process
+    new_log = bot_process.log()[log_before:]
+    assert not api.refusals[refusals_before:], f"the server refused: {api.refusals[refusals_before:]}"
+    assert "Traceback" not in new_log and " ERROR " not in new_log, new_log
 
 
 PersonFactory = Callable[..., LocalUser]
+_person_ids = iter(range(1001, 1_000_000))
 
 
 @pytest.fixture
 def person(api: LocalBotApi) -> PersonFactory:
-    ids = iter(range(1001, 2000))
+    ids = _person_ids
 
     def make(language_code: str | None = "kk", first_name: str = "Test") -> LocalUser:
         return LocalUser(api, next(ids), first_name=first_name, language_code=language_code)
@@ -131,5 +148,3 @@ async def choose_language(user: LocalUser, code: str) -> None:
     await user.reply()
     await user.click("Қазақша" if code == "kk" else "Русский")
     await user.reply()
-
-

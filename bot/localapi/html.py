@@ -12,7 +12,13 @@ _TAGS = {
     "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }  # fmt: skip
-_ATTRIBUTES = {"a": {"href"}, "span": {"class"}, "code": {"class"}, "tg-emoji": {"emoji-id"}, "blockquote": {"expandable"}}
+_ATTRIBUTES = {
+    "a": {"href"},
+    "span": {"class"},
+    "code": {"class"},
+    "tg-emoji": {"emoji-id"},
+    "blockquote": {"expandable"},
+}
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>")
 _ATTRIBUTE = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
@@ -44,7 +50,9 @@ def parse_html(source: str) -> Parsed:
         if char == "<":
             match = _TAG.match(source, position)
             if not match:
-                raise ParseError(f"Can't parse entities: unsupported start tag at byte offset {_bytes(source, position)}")
+                raise ParseError(
+                    f"Can't parse entities: unsupported start tag at byte offset {_bytes(source, position)}"
+                )
             closing, name, raw_attributes = match.group(1) == "/", match.group(2).lower(), match.group(3)
             if name not in _TAGS:
                 raise ParseError(
@@ -53,7 +61,7 @@ def parse_html(source: str) -> Parsed:
             if closing:
                 if not stack or stack[-1][0] != name:
                     raise ParseError(
-                        f'Can\'t parse entities: unmatched end tag at byte offset {_bytes(source, position)}, '
+                        f"Can't parse entities: unmatched end tag at byte offset {_bytes(source, position)}, "
                         f'expected "</{stack[-1][0]}>", found "</{name}>"'
                         if stack
                         else f"Can't parse entities: unexpected end tag at byte offset {_bytes(source, position)}"
@@ -88,7 +96,7 @@ def parse_html(source: str) -> Parsed:
         length += utf16_length(char)
         position += 1
     if stack:
-        raise ParseError(f'Can\'t parse entities: can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+        raise ParseError(f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1][0]}\"")
     entities.sort(key=lambda entity: (entity["offset"], -int(entity["length"])))  # type: ignore[call-overload]
     return Parsed("".join(out), entities)
 
@@ -118,7 +126,7 @@ def _attributes(name: str, raw: str, source: str, position: int) -> dict[str, st
             f'Can\'t parse entities: tag "span" must have class "tg-spoiler" at byte offset {_bytes(source, position)}'
         )
     if name == "a" and not found.get("href"):
-        raise ParseError(f"Can't parse entities: tag \"a\" must have href at byte offset {_bytes(source, position)}")
+        raise ParseError(f'Can\'t parse entities: tag "a" must have href at byte offset {_bytes(source, position)}')
     return found
 
 

@@ -44,9 +44,7 @@ class LocalUser:
         return message
 
     async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
-        message = self.server.user_message(
-            self.id, self.id, location={"latitude": latitude, "longitude": longitude}
-        )
+        message = self.server.user_message(self.id, self.id, location={"latitude": latitude, "longitude": longitude})
         await self.server.push_update({"message": message})
         return message
 

@@ -341,9 +341,11 @@ class LocalBotApi:
         markup = _inline_markup(params.get("reply_markup"))
         if "text" not in message:
             raise bad_request("there is no text in the message to edit")
-        if message.get("text") == text and message.get("entities", []) == entities and message.get(
-            "reply_markup"
-        ) == markup:
+        if (
+            message.get("text") == text
+            and message.get("entities", []) == entities
+            and message.get("reply_markup") == markup
+        ):
             raise bad_request(
                 "message is not modified: specified new message content and reply markup are exactly the same "
                 "as a current content and reply markup of the message"
@@ -474,7 +476,7 @@ def _coerce(method: str, params: dict[str, Any]) -> dict[str, Any]:
             try:
                 result[name] = float(value)
             except ValueError:
-                raise bad_request(f"field \"{name}\" must be a number") from None
+                raise bad_request(f'field "{name}" must be a number') from None
         elif "Boolean" in types:
             result[name] = value.lower() in ("true", "1")
         else:
@@ -484,7 +486,7 @@ def _coerce(method: str, params: dict[str, Any]) -> dict[str, Any]:
                 raise bad_request(f"can't parse {name} JSON object") from None
     for name, spec in fields.items():
         if spec[0] and (name not in result or result[name] in (None, "")):
-            raise bad_request(f"{name} is empty" if name in result else f"parameter \"{name}\" is required")
+            raise bad_request(f"{name} is empty" if name in result else f'parameter "{name}" is required')
     return result
 
 
@@ -507,7 +509,7 @@ def _formatted(raw: Any, parse_mode: Any, limit: int, what: str) -> tuple[str, l
     if not text.strip():
         raise bad_request(f"{what} is empty")
     if utf16_length(text) > limit:
-        raise bad_request(f"{what} is too long")
+        raise bad_request("message is too long" if what == "message text" else f"{what} is too long")
     return text, entities
 
 

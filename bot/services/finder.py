@@ -34,7 +34,13 @@ class CenterFinder:
         """The best-matching place and its nearest centers; for a region, its centers from the capital out."""
         localities = await self._centers.localities()
         extra = [
-            Place(f"locality:{item.id}", item.region, item.latitude, item.longitude, (item.name_kk, item.name_ru))
+            Place(
+                f"locality:{item.id}",
+                item.region,
+                item.latitude,
+                item.longitude,
+                (item.name_kk, item.name_ru),
+            )
             for item in localities
         ]
         matches = match_places(text, extra=extra, limit=1)
@@ -42,9 +48,7 @@ class CenterFinder:
             return None
         place = matches[0].place
         if place.is_region:
-            found = nearest(
-                await self._centers.in_region(place.region), place.latitude, place.longitude, REGION_LIMIT
-            )
+            found = nearest(await self._centers.in_region(place.region), place.latitude, place.longitude, REGION_LIMIT)
         else:
             found = await self.near(place.latitude, place.longitude)
         return PlaceResult(place, found)
