@@ -40,6 +40,8 @@ async def centers_command(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.action == "links":
             username = args.username or await _bot_username(settings)
+            if not await repository.count():
+                print("the directory is empty: import centers first", file=sys.stderr)
             for center in await repository.all():
                 print(f"{center.slug}\t{CENTER_LINK.format(username=username.lstrip('@'), slug=center.slug)}")
             return 0

@@ -125,31 +125,36 @@ async def locality_chosen(
 async def center_chosen(
     query: CallbackQuery, callback_data: CenterCb, centers: CenterRepository, i18n: I18n, bot: Bot
 ) -> None:
-    center = await centers.get(callback_data.id)
-    if center is None:
-        await query.answer(views.center_gone(), show_alert=True)
-        return
-    await query.answer()
-    await send_center_card(bot, query.from_user.id, center, i18n.current_locale)
+    center = await _center_or_refusal(query, callback_data.id, centers)
+    if center is not None:
+        await send_center_card(bot, query.from_user.id, center, i18n.current_locale)
 
 
 @router.callback_query(NearbyCb.filter())
 async def nearby_centers(
     query: CallbackQuery, callback_data: NearbyCb, centers: CenterRepository, i18n: I18n, bot: Bot
 ) -> None:
-    center = await centers.get(callback_data.id)
+    center = await _center_or_refusal(query, callback_data.id, centers)
     if center is None:
-        await query.answer(views.center_gone(), show_alert=True)
         return
     locale = i18n.current_locale
     found = await CenterFinder(centers).near_center(center)
-    await query.answer()
     heading = views.place_heading(center.name(locale), len(found))
     await bot.send_message(
         query.from_user.id,
         views.centers_list(heading, found, locale),
         reply_markup=keyboards.center_choice([item for item, _ in found], locale, back_to_regions=False),
     )
+
+
+async def _center_or_refusal(query: CallbackQuery, center_id: int, centers: CenterRepository) -> Center | None:
+    """The center a button names, with the button answered; a center gone from the directory is said so."""
+    center = await centers.get(center_id)
+    if center is None:
+        await query.answer(views.center_gone(), show_alert=True)
+    else:
+        await query.answer()
+    return center
 
 
 async def _show_locality(query: CallbackQuery, locality_id: int, centers: CenterRepository, locale: str) -> None:

@@ -111,3 +111,30 @@ def test_import_with_errors_changes_nothing(tmp_path: Path) -> None:
     assert f"{bad}: line 4:" in result.stderr and "nothing imported: 1 error(s)" in result.stderr
     exported = run_bot("centers", "export", cwd=tmp_path)
     assert exported.stdout.count("\n") == 1  # the header only: not one row went in
+
+
+async def test_links_ask_the_bot_api_for_the_username(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.localapi.server import LocalBotApi
+
+    assert run_bot("centers", "sample", cwd=tmp_path).returncode == 0
+    api = LocalBotApi(username="otbasy_demo_bot")
+    await api.start()
+    try:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "TELEGRAM_"))}
+        env.update(
+            PYTHONPATH=str(ROOT),
+            DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+            BOT_TOKEN=api.token,
+            TELEGRAM_API_URL=api.base_url,
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "centers", "links", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await api.stop()
+    assert process.returncode == 0, stderr.decode()
+    assert "astana-zhanuya\thttps://t.me/otbasy_demo_bot?start=c_astana-zhanuya" in stdout.decode().splitlines()

@@ -65,16 +65,7 @@ class LocalUser:
         """Press an inline button (by its exact text or a part of it) on `message`, or on the newest message
         that has such a button; returns the bot's answerCallbackQuery."""
         target, button = self._inline_button(text, message)
-        callback_id = self.server.new_callback_id()
-        query = {
-            "id": callback_id,
-            "from": self.server.users[self.id],
-            "chat_instance": str(self.id),
-            "message": target,
-            "data": button["callback_data"],
-        }
-        await self.server.push_update({"callback_query": query})
-        return await self.server.wait_for_callback_answer(callback_id, DEFAULT_TIMEOUT)
+        return await self.click_data(button["callback_data"], target)
 
     async def click_data(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
         """Send callback data of one's own choosing, as a forged or stale button would."""
