@@ -32,6 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     links = centers.add_parser("links", help="print every center's deep link for posters and QR codes")
     links.add_argument("--username", help="the bot's username (default: asked from the Bot API)")
     centers.add_parser("sample", help="load the SAMPLE directory (fictional contacts)")
+
+    staff = commands.add_parser("staff", help="center staff who receive and answer help requests").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    for action, text in (("add", "register USER_ID as staff of CENTER_ID"), ("remove", "withdraw it")):
+        sub = staff.add_parser(action, help=text)
+        sub.add_argument("user_id", type=int, help="Telegram user id")
+        sub.add_argument("center_id", help="the center's id (slug), as in centers export")
+    staff.add_parser("list", help="every staff member and their center")
     return parser
 
 
@@ -62,6 +71,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "migrate":
         return await cli.migrate_command(settings)
+    if args.command == "staff":
+        return await cli.staff_command(args, settings)
     return await cli.centers_command(args, settings)
 
 

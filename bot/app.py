@@ -13,8 +13,10 @@ from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 
 from bot.commands import register_bot_profile
+from bot.helpdesk import Helpdesk
 from bot.i18n import LocaleMiddleware, create_i18n
 from bot.middlewares import RepositoryMiddleware
+from bot.outbox import OutboxWorker
 from bot.retry import RetryMiddleware
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
@@ -24,11 +26,13 @@ from storage.fsm import SQLiteStorage
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, retry: bool = True) -> Bot:
+    """`retry=False` for the outbox worker, which schedules its own retries instead of waiting in line."""
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set (put it in the environment or .env)")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryMiddleware())
+    if retry:
+        session.middleware(RetryMiddleware())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -36,8 +40,11 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(connection: aiosqlite.Connection, settings: Settings, i18n: I18n) -> Dispatcher:
-    dispatcher = Dispatcher(storage=SQLiteStorage(connection), settings=settings)
+def build_dispatcher(
+    connection: aiosqlite.Connection, settings: Settings, i18n: I18n, worker: OutboxWorker | None = None
+) -> Dispatcher:
+    helpdesk = Helpdesk(connection, i18n, settings.admin_ids, worker)
+    dispatcher = Dispatcher(storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk)
     dispatcher.update.outer_middleware(RepositoryMiddleware(connection))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
@@ -45,9 +52,16 @@ def build_dispatcher(connection: aiosqlite.Connection, settings: Settings, i18n:
     async def on_startup(bot: Bot) -> None:
         await register_bot_profile(bot, i18n)
         me = await bot.get_me()
+        if worker is not None:
+            worker.start()
         log.info("bot @%s is up", me.username)
 
+    async def on_shutdown() -> None:
+        if worker is not None:
+            await worker.stop()
+
     dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
     return dispatcher
 
 
@@ -57,9 +71,14 @@ async def run_bot(settings: Settings) -> None:
     connection = await open_database(settings)
     try:
         await ensure_centers(connection)
-        dispatcher = build_dispatcher(connection, settings, i18n)
-        await dispatcher.start_polling(
-            bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
-        )
+        outbox_bot = build_bot(settings, retry=False)
+        worker = OutboxWorker(outbox_bot, connection)
+        dispatcher = build_dispatcher(connection, settings, i18n, worker)
+        try:
+            await dispatcher.start_polling(
+                bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
+            )
+        finally:
+            await outbox_bot.session.close()
     finally:
         await connection.close()

@@ -33,3 +33,50 @@ class NearbyCb(CallbackData, prefix="nb"):
 
 class SosCb(CallbackData, prefix="sos"):
     """Show the emergency numbers."""
+
+
+class AskHereCb(CallbackData, prefix="ask"):
+    """Start a help request addressed to this center."""
+
+    center: int
+
+
+class CategoryCb(CallbackData, prefix="cat"):
+    code: str
+
+
+class PickCenterCb(CallbackData, prefix="pick"):
+    id: int
+
+
+class ContactCb(CallbackData, prefix="ct"):
+    method: str
+
+
+class ConsentCb(CallbackData, prefix="cs"):
+    agree: bool
+
+
+class ConfirmCb(CallbackData, prefix="cf"):
+    action: str  # "send", "restart"
+
+
+class TakeCb(CallbackData, prefix="tk"):
+    id: int
+
+
+class StaffReplyCb(CallbackData, prefix="sr"):
+    id: int
+
+
+class ResolveCb(CallbackData, prefix="rs"):
+    id: int
+
+
+class PersonReplyCb(CallbackData, prefix="pr"):
+    id: int
+
+
+class RateCb(CallbackData, prefix="rt"):
+    id: int
+    score: int

@@ -10,6 +10,7 @@ from bot.settings import Settings
 from storage.bootstrap import load_sample_centers, open_database
 from storage.centers import CenterRepository
 from storage.database import connect, migrate
+from storage.staff import StaffRepository
 
 CENTER_LINK = "https://t.me/{username}?start=c_{slug}"
 
@@ -51,6 +52,33 @@ async def centers_command(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await connection.close()
     return 2
+
+
+async def staff_command(args: argparse.Namespace, settings: Settings) -> int:
+    connection = await open_database(settings)
+    try:
+        staff = StaffRepository(connection)
+        if args.action == "list":
+            for member in await staff.all():
+                blocked = "\tblocked the bot" if member.blocked_bot else ""
+                print(f"{member.user_id}\t{member.center_slug}{blocked}")
+            return 0
+        center = await CenterRepository(connection).by_slug(args.center_id)
+        if center is None:
+            print(f"no center with id '{args.center_id}' (see: python -m bot centers export)", file=sys.stderr)
+            return 1
+        if args.action == "add":
+            added = await staff.add(args.user_id, center.id)
+            print(
+                f"{args.user_id} is {'now' if added else 'already'} staff of {center.slug}; "
+                "they must open the bot and press Start once to receive notices"
+            )
+            return 0
+        removed = await staff.remove(args.user_id, center.id)
+        print(f"{args.user_id} {'removed from' if removed else 'was not staff of'} {center.slug}")
+        return 0 if removed else 1
+    finally:
+        await connection.close()
 
 
 async def _import(args: argparse.Namespace, repository: CenterRepository) -> int:

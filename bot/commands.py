@@ -12,6 +12,8 @@ from bot.settings import SUPPORTED_LOCALES
 # Only the commands that work today; later features add theirs here.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("centers", N_("Find a Family Support Center")),
+    ("request", N_("Ask a center for help")),
+    ("my", N_("My requests")),
     ("sos", N_("Emergency numbers")),
     ("menu", N_("Main menu")),
     ("lang", N_("Тіл / Язык")),

@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CenterCb, LangCb, LocalityCb, NearbyCb, RegionCb, RegionsCb, SosCb
+from bot.callbacks import AskHereCb, CenterCb, LangCb, LocalityCb, NearbyCb, RegionCb, RegionsCb, SosCb
 from bot.i18n import LANGUAGE_NAMES
 from bot.services.centers import Center
 from bot.services.regions import regions_for_display
@@ -22,6 +22,7 @@ def N_(message: str) -> str:
 
 
 FIND_CENTER = N_("📍 Find a center")
+ASK_FOR_HELP = N_("✍️ Ask for help")
 EMERGENCY = N_("🆘 Emergency numbers")
 LANGUAGE = N_("🌐 Language")
 HELP = N_("ℹ️ Help")
@@ -33,7 +34,7 @@ MAIN_MENU = N_("🏠 Main menu")
 def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
-            [KeyboardButton(text=_(FIND_CENTER))],
+            [KeyboardButton(text=_(FIND_CENTER)), KeyboardButton(text=_(ASK_FOR_HELP))],
             [KeyboardButton(text=_(EMERGENCY))],
             [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP))],
         ],
@@ -95,6 +96,7 @@ def center_choice(centers: Sequence[Center], locale: str, back_to_regions: bool)
 def center_card(center: Center) -> InlineKeyboardMarkup:
     """Actions available at a center; later features add their buttons here."""
     builder = InlineKeyboardBuilder()
+    builder.button(text=_("✍️ Ask this center for help"), callback_data=AskHereCb(center=center.id))
     builder.button(text=_("🔎 Other centers nearby"), callback_data=NearbyCb(id=center.id))
     builder.button(text=_(EMERGENCY), callback_data=SosCb())
     builder.adjust(1)

@@ -1,0 +1,104 @@
+"""Delivering the outbox: notices to staff and answers to people, retried on 429, 5xx and network errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import aiosqlite
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import CopyMessage, EditMessageText, SendDocument, SendMessage, SendPhoto, TelegramMethod
+from aiogram.types import Message
+
+from storage.outbox import OutboxItem, OutboxRepository
+from storage.requests import RequestRepository
+from storage.staff import StaffRepository
+
+log = logging.getLogger(__name__)
+
+METHODS: dict[str, type[TelegramMethod[Any]]] = {
+    "sendMessage": SendMessage,
+    "editMessageText": EditMessageText,
+    "sendPhoto": SendPhoto,
+    "sendDocument": SendDocument,
+    "copyMessage": CopyMessage,
+}
+MAX_BACKOFF = 300.0
+
+
+class OutboxWorker:
+    """One task in the bot process; `wake()` after a commit makes it look at once instead of at the next tick."""
+
+    def __init__(self, bot: Bot, connection: aiosqlite.Connection, tick: float = 1.0) -> None:
+        self._bot = bot
+        self._outbox = OutboxRepository(connection)
+        self._requests = RequestRepository(connection)
+        self._staff = StaffRepository(connection)
+        self._tick = tick
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                delivered = await self.deliver_due()
+            except Exception:  # one broken row must not stop every notice after it
+                log.exception("outbox round failed")
+                delivered = 0
+            if delivered == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._tick)
+
+    async def deliver_due(self) -> int:
+        items = await self._outbox.due()
+        for item in items:
+            await self._deliver(item)
+        return len(items)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        method = METHODS[item.method](**item.params)
+        try:
+            result = await self._bot(method)
+        except TelegramRetryAfter as error:
+            log.warning("outbox %s: flood limit, retry in %s s", item.id, error.retry_after)
+            await self._outbox.retry_later(item.id, error.retry_after, "429")
+        except (TelegramServerError, TelegramNetworkError) as error:
+            delay = min(MAX_BACKOFF, 2.0 ** min(item.attempts, 8))
+            log.warning("outbox %s: %s, retry in %.0f s", item.id, type(error).__name__, delay)
+            await self._outbox.retry_later(item.id, delay, type(error).__name__)
+        except TelegramForbiddenError:
+            log.warning("outbox %s: chat %s blocked the bot", item.id, item.chat_id)
+            await self._staff.mark_blocked(item.chat_id)
+            await self._outbox.mark_failed(item.id, "403")
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                await self._outbox.mark_sent(item.id)
+            else:
+                log.error("outbox %s: refused: %s", item.id, error.message)
+                await self._outbox.mark_failed(item.id, error.message[:200])
+        else:
+            if item.notice and item.request_id is not None and isinstance(result, Message):
+                await self._requests.add_notice(item.request_id, item.chat_id, result.message_id)
+            await self._outbox.mark_sent(item.id)

@@ -1,0 +1,332 @@
+"""Texts and keyboards of help requests, for the person and for staff; all user text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import keyboards
+from bot.callbacks import (
+    CategoryCb,
+    ConfirmCb,
+    ConsentCb,
+    ContactCb,
+    PersonReplyCb,
+    PickCenterCb,
+    RateCb,
+    ResolveCb,
+    StaffReplyCb,
+    TakeCb,
+)
+from bot.keyboards import N_
+from bot.services.centers import Center
+from bot.services.requests import CATEGORIES, HelpRequest
+
+CATEGORY_NAMES = {
+    "psychological": N_("🧠 Psychological help"),
+    "legal": N_("⚖️ Legal question"),
+    "social": N_("🏠 Social support: benefits, housing, documents"),
+    "conflict": N_("🤝 Family conflict, mediation"),
+    "child": N_("🧒 A child's situation"),
+    "violence": N_("🚨 Violence at home"),
+    "other": N_("💬 Something else"),
+}
+STATUS_NAMES = {
+    "new": N_("new, waiting for a specialist"),
+    "in_progress": N_("a specialist is working on it"),
+    "resolved": N_("resolved"),
+    "transferred": N_("transferred to another center"),
+    "spam": N_("closed"),
+}
+CANCEL_BUTTON = N_("❌ Cancel")
+EXCERPT = 3000  # characters of the person's text inside a staff notice; longer texts follow in full
+
+
+def dialog_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))]],
+        resize_keyboard=True,
+    )
+
+
+def center_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_(keyboards.SHARE_LOCATION), request_location=True)],
+            [KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))],
+        ],
+        resize_keyboard=True,
+        input_field_placeholder=_("City, town or district"),
+    )
+
+
+def phone_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_("📱 Share my number"), request_contact=True)],
+            [KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))],
+        ],
+        resize_keyboard=True,
+    )
+
+
+def categories() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in CATEGORIES:
+        builder.button(text=_(CATEGORY_NAMES[code]), callback_data=CategoryCb(code=code))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def center_picks(centers: list[Center], locale: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for center in centers:
+        builder.button(text=center.name(locale), callback_data=PickCenterCb(id=center.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def contact_choice() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("💬 Answer me here in Telegram"), callback_data=ContactCb(method="telegram"))
+    builder.button(text=_("📞 Call me"), callback_data=ContactCb(method="phone"))
+    builder.button(text=_("🕶 Stay anonymous"), callback_data=ContactCb(method="anonymous"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def consent_choice() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ I agree"), callback_data=ConsentCb(agree=True))
+    builder.button(text=_("✖️ I do not agree"), callback_data=ConsentCb(agree=False))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def anonymous_instead() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🕶 Send anonymously"), callback_data=ContactCb(method="anonymous"))
+    return builder.as_markup()
+
+
+def confirm_choice() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Send"), callback_data=ConfirmCb(action="send"))
+    builder.button(text=_("✏️ Start over"), callback_data=ConfirmCb(action="restart"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def staff_actions(request: HelpRequest) -> InlineKeyboardMarkup | None:
+    if not request.is_open:
+        return None
+    builder = InlineKeyboardBuilder()
+    if request.status == "new":
+        builder.button(text=_("🙋 Take"), callback_data=TakeCb(id=request.id))
+    builder.button(text=_("💬 Reply"), callback_data=StaffReplyCb(id=request.id))
+    builder.button(text=_("✅ Resolve"), callback_data=ResolveCb(id=request.id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def person_reply_button(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("↩️ Answer"), callback_data=PersonReplyCb(id=request_id))
+    return builder.as_markup()
+
+
+def rating_buttons(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for score in range(1, 6):
+        builder.button(text="⭐" * score, callback_data=RateCb(id=request_id, score=score))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+# ---- texts for the person ----
+
+
+def choose_category() -> str:
+    return _("What is your request about? Choose the closest topic.")
+
+
+def choose_center() -> str:
+    return _("Which center should receive your request? Send your location or type your city, town or district.")
+
+
+def centers_to_pick() -> str:
+    return _("Choose the center:")
+
+
+def describe() -> str:
+    return _(
+        "Describe your situation in your own words. Write as much as you need; you may attach a photo or a "
+        "document. Only the staff of the center you chose will read it."
+    )
+
+
+def text_needed() -> str:
+    return _("Please describe your situation in words (a photo or a document can come with the text).")
+
+
+def attachment_kept() -> str:
+    return _("The file is attached. Now please describe your situation in words.")
+
+
+def choose_contact() -> str:
+    return _("How should the center reach you?")
+
+
+def ask_phone() -> str:
+    return _("Share your number with the button below or type it, e.g. +7 701 234 56 78.")
+
+
+def bad_phone() -> str:
+    return _("This does not look like a Kazakh mobile number. Please type it as +7 7XX XXX XX XX.")
+
+
+def consent_question(center: Center, locale: str) -> str:
+    return _(
+        "<b>Consent to the processing of personal data</b>\n\n"
+        "The staff of «{center}» will see your request, your name and how to reach you, and use them only to "
+        "help you. Your data is not passed to anyone else. You can ask us to erase it at any time.\n\n"
+        "Do you agree?"
+    ).format(center=escape(center.name(locale)))
+
+
+def consent_declined() -> str:
+    return _(
+        "Without consent we cannot pass on your name or phone. You can still send the request anonymously: "
+        "the staff will not see who you are and will answer you here. If you are in danger, call 112; "
+        "111 and 150 answer calls and messages."
+    )
+
+
+def danger_notice() -> str:
+    return _(
+        "⚠️ <b>If you are in danger right now, call 112 or 102 (police).</b>\n"
+        "111: contact center for family, women's and children's rights.\n"
+        "150: free helpline for children and young people.\n"
+        "Your request will be marked urgent and still sent to the center. A Family Support Center is not a "
+        "shelter: for a safe place to stay, the police and 111 will direct you to a crisis center."
+    )
+
+
+def contact_label(method: str, phone: str | None) -> str:
+    if method == "phone":
+        return _("call me at {phone}").format(phone=escape(phone or ""))
+    if method == "anonymous":
+        return _("anonymous, answer here in Telegram")
+    return _("answer here in Telegram")
+
+
+def summary(category: str, center: Center, text: str, contact: str, urgent: bool, locale: str) -> str:
+    shown = text if len(text) <= 1500 else text[:1500] + "…"
+    lines = [
+        _("<b>Please check your request</b>"),
+        "",
+        _("Topic: {topic}").format(topic=_(CATEGORY_NAMES[category])),
+        _("Center: {center}").format(center=escape(center.name(locale))),
+        _("How to reach you: {contact}").format(contact=contact),
+    ]
+    if urgent:
+        lines.append(_("⚠️ Marked urgent"))
+    lines += ["", escape(shown)]
+    return "\n".join(lines)
+
+
+def submitted(request: HelpRequest, center: Center, locale: str) -> str:
+    return _(
+        "✅ Your request <b>{number}</b> has been sent to «{center}».\n"
+        "Status: {status}.\n\n"
+        "The answer will come here. /my shows your requests."
+    ).format(number=request.number, center=escape(center.name(locale)), status=_(STATUS_NAMES[request.status]))
+
+
+def status_changed(request: HelpRequest) -> str:
+    return _("Your request {number}: {status}.").format(number=request.number, status=_(STATUS_NAMES[request.status]))
+
+
+def staff_answer(center: Center, request: HelpRequest, text: str, locale: str) -> str:
+    return _("<b>{center}</b> · {number}\n\n{text}").format(
+        center=escape(center.name(locale)), number=request.number, text=escape(text)
+    )
+
+
+def ask_rating(request: HelpRequest) -> str:
+    return _("Your request {number} is resolved. How much did the center help you?").format(number=request.number)
+
+
+def thanks_for_rating() -> str:
+    return _("Thank you! If you like, write a comment in one message, or send /cancel.")
+
+
+def thanks_for_comment() -> str:
+    return _("Thank you, your comment has been passed to the center.")
+
+
+def write_answer(request: HelpRequest) -> str:
+    return _("Write your answer to {number} in one message.").format(number=request.number)
+
+
+def answer_sent() -> str:
+    return _("Sent.")
+
+
+def my_requests(requests: list[HelpRequest], locale: str, date_of) -> str:  # type: ignore[no-untyped-def]
+    if not requests:
+        return _("You have no requests yet. /request sends one.")
+    lines = [_("<b>Your requests</b>"), ""]
+    for request in requests:
+        lines.append(
+            f"<b>{request.number}</b> · {_(CATEGORY_NAMES[request.category])}\n"
+            f"    {date_of(request.created_at)} · {_(STATUS_NAMES[request.status])}"
+        )
+    return "\n".join(lines)
+
+
+# ---- texts for staff ----
+
+
+def staff_notice(request: HelpRequest, center: Center, text: str, taken_by: str | None, locale: str) -> str:
+    flag = _("🚨 URGENT") + " · " if request.urgent else ""
+    lines = [
+        f"{flag}<b>{request.number}</b> · {_(CATEGORY_NAMES[request.category])}",
+        escape(center.name(locale)),
+        _("Contact: {contact}").format(contact=staff_contact(request)),
+        _("Status: {status}").format(status=_(STATUS_NAMES[request.status])),
+    ]
+    if taken_by:
+        lines.append(_("🙋 Taken by {name}").format(name=escape(taken_by)))
+    excerpt = text if len(text) <= EXCERPT else text[:EXCERPT] + "… " + _("(the full text follows)")
+    lines += ["", escape(excerpt)]
+    return "\n".join(lines)
+
+
+def staff_contact(request: HelpRequest) -> str:
+    """What staff may know about the person: nothing at all for an anonymous request."""
+    if request.contact_method == "anonymous":
+        return _("anonymous; answer through the bot")
+    name = escape(request.contact_name or "")
+    if request.contact_method == "phone":
+        return _("{name}, call {phone}").format(name=name, phone=escape(request.phone or ""))
+    return _("{name}, answer through the bot").format(name=name)
+
+
+def person_wrote(request: HelpRequest, text: str) -> str:
+    return _("💬 {number}: the person answered:\n\n{text}").format(number=request.number, text=escape(text))
+
+
+def not_allowed() -> str:
+    return _("This request belongs to another center: you cannot act on it.")
+
+
+def already_taken() -> str:
+    return _("Someone has already taken this request.")
+
+
+def request_closed() -> str:
+    return _("This request is already closed.")

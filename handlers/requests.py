@@ -1,0 +1,325 @@
+"""The person's side of a help request: the dialog that sends it, /my, answering staff, rating the help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+
+from bot import keyboards, views
+from bot import request_views as rv
+from bot.callbacks import AskHereCb, CategoryCb, ConfirmCb, ConsentCb, ContactCb, PersonReplyCb, PickCenterCb, RateCb
+from bot.filters import ButtonText
+from bot.helpdesk import Helpdesk
+from bot.i18n import format_moment
+from bot.services.finder import CenterFinder
+from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone, signals_danger
+from bot.settings import Settings
+from storage.centers import CenterRepository
+from storage.requests import NewRequest
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+
+class RequestForm(StatesGroup):
+    category = State()
+    center = State()
+    text = State()
+    contact = State()
+    phone = State()
+    consent = State()
+    confirm = State()
+
+
+class Conversation(StatesGroup):
+    answering = State()  # the person answers staff in request `request_id`
+    rating_comment = State()
+
+
+async def start_request(message: Message, state: FSMContext, center_id: int | None = None) -> None:
+    await state.clear()
+    await state.set_state(RequestForm.category)
+    if center_id is not None:
+        await state.update_data(center_id=center_id)
+    await message.answer(rv.choose_category(), reply_markup=rv.categories())
+
+
+@router.message(Command("request"))
+@router.message(ButtonText(keyboards.ASK_FOR_HELP))
+async def request_command(message: Message, state: FSMContext) -> None:
+    await start_request(message, state)
+
+
+@router.message(ButtonText(rv.CANCEL_BUTTON))
+async def cancel_button(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(views.menu(), reply_markup=keyboards.main_menu())
+
+
+@router.callback_query(AskHereCb.filter())
+async def ask_here(query: CallbackQuery, callback_data: AskHereCb, state: FSMContext) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await start_request(query.message, state, callback_data.center)
+
+
+@router.callback_query(RequestForm.category, CategoryCb.filter(F.code.in_(CATEGORIES)))
+async def category_chosen(query: CallbackQuery, callback_data: CategoryCb, state: FSMContext) -> None:
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    await state.update_data(category=callback_data.code)
+    if callback_data.code == "violence":
+        await message.answer(rv.danger_notice())
+    if (await state.get_data()).get("center_id"):
+        await _ask_text(message, state)
+    else:
+        await state.set_state(RequestForm.center)
+        await message.answer(rv.choose_center(), reply_markup=rv.center_keyboard())
+
+
+@router.message(RequestForm.center, F.location)
+async def center_by_location(message: Message, centers: CenterRepository, i18n: I18n) -> None:
+    assert message.location is not None
+    found = await CenterFinder(centers).near(message.location.latitude, message.location.longitude)
+    await _offer_centers(message, [center for center, _ in found], i18n.current_locale)
+
+
+@router.message(RequestForm.center, F.text)
+async def center_by_name(message: Message, centers: CenterRepository, i18n: I18n) -> None:
+    result = await CenterFinder(centers).by_place_name(message.text or "")
+    if result is None or not result.centers:
+        await message.answer(views.place_not_found(message.text or ""), reply_markup=rv.center_keyboard())
+        return
+    await _offer_centers(message, [center for center, _ in result.centers], i18n.current_locale)
+
+
+@router.callback_query(RequestForm.center, PickCenterCb.filter())
+async def center_picked(
+    query: CallbackQuery, callback_data: PickCenterCb, state: FSMContext, centers: CenterRepository
+) -> None:
+    if await centers.get(callback_data.id) is None:
+        await query.answer(views.center_gone(), show_alert=True)
+        return
+    await query.answer()
+    await state.update_data(center_id=callback_data.id)
+    if isinstance(query.message, Message):
+        await _ask_text(query.message, state)
+
+
+@router.message(RequestForm.text, F.text | F.caption | F.photo | F.document)
+async def text_given(message: Message, state: FSMContext) -> None:
+    if message.photo:
+        await state.update_data(file_id=message.photo[-1].file_id, file_kind="photo")
+    elif message.document:
+        await state.update_data(file_id=message.document.file_id, file_kind="document")
+    text = (message.text or message.caption or "").strip()
+    if not text:
+        await message.answer(rv.attachment_kept() if message.photo or message.document else rv.text_needed())
+        return
+    data = await state.get_data()
+    urgent = is_urgent(data.get("category", "other"), text)
+    if signals_danger(text) and data.get("category") != "violence":
+        await message.answer(rv.danger_notice())
+    await state.update_data(text=text, urgent=urgent)
+    await state.set_state(RequestForm.contact)
+    await message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
+
+
+@router.message(RequestForm.text)
+async def text_missing(message: Message) -> None:
+    await message.answer(rv.text_needed())
+
+
+@router.callback_query(RequestForm.contact, ContactCb.filter(F.method.in_(CONTACT_METHODS)))
+@router.callback_query(RequestForm.consent, ContactCb.filter(F.method == "anonymous"))
+async def contact_chosen(
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, centers: CenterRepository, i18n: I18n
+) -> None:
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    await state.update_data(contact_method=callback_data.method)
+    if callback_data.method == "phone":
+        await state.set_state(RequestForm.phone)
+        await message.answer(rv.ask_phone(), reply_markup=rv.phone_keyboard())
+    elif callback_data.method == "anonymous":
+        await state.update_data(phone=None)
+        await _show_summary(message, state, centers, i18n.current_locale)
+    else:
+        await _ask_consent(message, state, centers, i18n.current_locale)
+
+
+@router.message(RequestForm.phone, F.contact | F.text)
+async def phone_given(message: Message, state: FSMContext, centers: CenterRepository, i18n: I18n) -> None:
+    raw = message.contact.phone_number if message.contact else (message.text or "")
+    phone = normalize_phone(raw)
+    if phone is None:
+        await message.answer(rv.bad_phone(), reply_markup=rv.phone_keyboard())
+        return
+    await state.update_data(phone=phone)
+    await _ask_consent(message, state, centers, i18n.current_locale)
+
+
+@router.callback_query(RequestForm.consent, ConsentCb.filter())
+async def consent_given(
+    query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, centers: CenterRepository, i18n: I18n
+) -> None:
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    if callback_data.agree:
+        await _show_summary(message, state, centers, i18n.current_locale)
+    else:
+        await message.answer(rv.consent_declined(), reply_markup=rv.anonymous_instead())
+
+
+@router.callback_query(RequestForm.confirm, ConfirmCb.filter(F.action == "restart"))
+async def start_over(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        center_id = (await state.get_data()).get("center_id")
+        await start_request(query.message, state, center_id)
+
+
+@router.callback_query(RequestForm.confirm, ConfirmCb.filter(F.action == "send"))
+async def send_request(
+    query: CallbackQuery, state: FSMContext, helpdesk: Helpdesk, centers: CenterRepository, i18n: I18n
+) -> None:
+    data = await state.get_data()
+    center = await centers.get(int(data["center_id"]))
+    if center is None or not isinstance(query.message, Message):
+        await query.answer(views.center_gone(), show_alert=True)
+        return
+    await query.answer()
+    method = data["contact_method"]
+    request = await helpdesk.submit(
+        NewRequest(
+            user_id=query.from_user.id,
+            center_id=center.id,
+            category=data["category"],
+            urgent=bool(data.get("urgent")),
+            contact_method=method,
+            contact_name=None if method == "anonymous" else query.from_user.first_name,
+            phone=data.get("phone") if method == "phone" else None,
+            locale=i18n.current_locale,
+            text=data["text"],
+            file_id=data.get("file_id"),
+            file_kind=data.get("file_kind"),
+        )
+    )
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(rv.submitted(request, center, i18n.current_locale), reply_markup=keyboards.main_menu())
+
+
+@router.message(Command("my"))
+async def my_requests(message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n, settings: Settings) -> None:
+    assert message.from_user is not None
+    await state.clear()
+    requests = await helpdesk.requests.of_user(message.from_user.id)
+    locale = i18n.current_locale
+
+    def date_of(stamp: str) -> str:
+        return format_moment(datetime.fromisoformat(stamp), settings.zone, locale)
+
+    await message.answer(rv.my_requests(requests, locale, date_of), reply_markup=keyboards.main_menu())
+
+
+@router.callback_query(PersonReplyCb.filter())
+async def answer_staff(
+    query: CallbackQuery, callback_data: PersonReplyCb, state: FSMContext, helpdesk: Helpdesk
+) -> None:
+    request = await helpdesk.requests.get(callback_data.id)
+    if request is None or request.user_id != query.from_user.id:
+        await query.answer(rv.not_allowed(), show_alert=True)
+        return
+    if not request.is_open:
+        await query.answer(rv.request_closed(), show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(Conversation.answering)
+    await state.update_data(request_id=request.id)
+    if isinstance(query.message, Message):
+        await query.message.answer(rv.write_answer(request), reply_markup=rv.dialog_keyboard())
+
+
+@router.message(Conversation.answering, F.text)
+async def person_answer(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
+    request = await helpdesk.requests.get(int((await state.get_data()).get("request_id", 0)))
+    if request is None or message.from_user is None or request.user_id != message.from_user.id:
+        await state.clear()
+        return
+    await state.clear()
+    if not request.is_open:
+        await message.answer(rv.request_closed(), reply_markup=keyboards.main_menu())
+        return
+    await helpdesk.person_answer(request, message.text or "")
+    await message.answer(rv.answer_sent(), reply_markup=keyboards.main_menu())
+
+
+@router.callback_query(RateCb.filter(F.score.in_({1, 2, 3, 4, 5})))
+async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, helpdesk: Helpdesk) -> None:
+    request = await helpdesk.requests.get(callback_data.id)
+    if request is None or request.user_id != query.from_user.id or request.status != "resolved":
+        await query.answer(rv.not_allowed(), show_alert=True)
+        return
+    await helpdesk.rate(request, callback_data.score)
+    await query.answer("⭐" * callback_data.score)
+    await state.set_state(Conversation.rating_comment)
+    await state.update_data(request_id=request.id)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(rv.thanks_for_rating())
+
+
+@router.message(Conversation.rating_comment, F.text)
+async def rating_comment(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
+    request_id = int((await state.get_data()).get("request_id", 0))
+    await state.clear()
+    await helpdesk.requests.comment_rating(request_id, message.text or "")
+    await message.answer(rv.thanks_for_comment(), reply_markup=keyboards.main_menu())
+
+
+async def _ask_text(message: Message, state: FSMContext) -> None:
+    await state.set_state(RequestForm.text)
+    await message.answer(rv.describe(), reply_markup=rv.dialog_keyboard())
+
+
+async def _offer_centers(message: Message, found: list, locale: str) -> None:  # type: ignore[type-arg]
+    if not found:
+        await message.answer(views.no_centers())
+        return
+    await message.answer(rv.centers_to_pick(), reply_markup=rv.center_picks(found, locale))
+
+
+async def _ask_consent(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
+    center = await centers.get(int((await state.get_data())["center_id"]))
+    if center is None:
+        await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
+        await state.clear()
+        return
+    await state.set_state(RequestForm.consent)
+    await message.answer(rv.consent_question(center, locale), reply_markup=rv.consent_choice())
+
+
+async def _show_summary(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
+    data = await state.get_data()
+    center = await centers.get(int(data["center_id"]))
+    if center is None:
+        await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
+        await state.clear()
+        return
+    await state.set_state(RequestForm.confirm)
+    contact = rv.contact_label(data["contact_method"], data.get("phone"))
+    text = rv.summary(data["category"], center, data["text"], contact, bool(data.get("urgent")), locale)
+    await message.answer(text, reply_markup=rv.confirm_choice())

@@ -1,0 +1,81 @@
+"""The outbox: every notice the bot must deliver, stored before it is sent and retried until it is."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from storage.requests import now_iso
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    request_id: int | None
+    notice: bool
+    attempts: int
+
+
+class OutboxRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def enqueue(
+        self,
+        chat_id: int,
+        method: str,
+        params: dict[str, Any],
+        request_id: int | None = None,
+        notice: bool = False,
+    ) -> None:
+        """Part of the caller's transaction: the caller commits."""
+        stamp = now_iso()
+        await self._db.execute(
+            "INSERT INTO outbox (chat_id, method, payload, request_id, notice, next_attempt_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, method, json.dumps(params, ensure_ascii=False), request_id, int(notice), stamp, stamp),
+        )
+
+    async def due(self, limit: int = 20) -> list[OutboxItem]:
+        async with self._db.execute(
+            "SELECT id, chat_id, method, payload, request_id, notice, attempts FROM outbox "
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (now_iso(), limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [OutboxItem(r[0], r[1], r[2], json.loads(r[3]), r[4], bool(r[5]), r[6]) for r in rows]
+
+    async def mark_sent(self, item_id: int) -> None:
+        # The text is delivered: the outbox keeps no copy of it.
+        await self._db.execute(
+            "UPDATE outbox SET status = 'sent', payload = '{}', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (now_iso(), item_id),
+        )
+        await self._db.commit()
+
+    async def retry_later(self, item_id: int, seconds: float, error: str) -> None:
+        later = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            (later, error, item_id),
+        )
+        await self._db.commit()
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = 'failed', payload = '{}', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error, item_id),
+        )
+        await self._db.commit()
+
+    async def pending_count(self) -> int:
+        async with self._db.execute("SELECT count(*) FROM outbox WHERE status = 'pending'") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,167 @@
+"""Help requests, their message threads, staff notices and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.services.requests import HelpRequest
+
+_COLUMNS = (
+    "id, user_id, center_id, category, status, urgent, contact_method, contact_name, phone, locale, assignee_id, "
+    "rating, created_at"
+)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    user_id: int
+    center_id: int
+    category: str
+    urgent: bool
+    contact_method: str
+    contact_name: str | None
+    phone: str | None
+    locale: str
+    text: str
+    file_id: str | None = None
+    file_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    author: str
+    text: str | None
+    file_id: str | None
+    file_kind: str | None
+    created_at: str
+
+
+def _request(row: aiosqlite.Row) -> HelpRequest:
+    return HelpRequest(
+        id=row["id"],
+        user_id=row["user_id"],
+        center_id=row["center_id"],
+        category=row["category"],
+        status=row["status"],
+        urgent=bool(row["urgent"]),
+        contact_method=row["contact_method"],
+        contact_name=row["contact_name"],
+        phone=row["phone"],
+        locale=row["locale"],
+        assignee_id=row["assignee_id"],
+        rating=row["rating"],
+        created_at=row["created_at"],
+    )
+
+
+class RequestRepository:
+    """Writes that must go together with outbox rows take `commit=False`; the caller commits once."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def create(self, new: NewRequest) -> int:
+        stamp = now_iso()
+        cursor = await self._db.execute(
+            "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
+            "locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.user_id,
+                new.center_id,
+                new.category,
+                int(new.urgent),
+                new.contact_method,
+                new.contact_name,
+                new.phone,
+                new.locale,
+                stamp,
+            ),
+        )
+        request_id = int(cursor.lastrowid or 0)
+        await self.add_message(request_id, "person", new.text, file_id=new.file_id, file_kind=new.file_kind)
+        return request_id
+
+    async def get(self, request_id: int) -> HelpRequest | None:
+        async with self._db.execute(f"SELECT {_COLUMNS} FROM help_requests WHERE id = ?", (request_id,)) as cursor:
+            row = await cursor.fetchone()
+        return _request(row) if row else None
+
+    async def of_user(self, user_id: int, limit: int = 10) -> list[HelpRequest]:
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM help_requests WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
+        ) as cursor:
+            return [_request(row) for row in await cursor.fetchall()]
+
+    async def add_message(
+        self,
+        request_id: int,
+        author: str,
+        text: str | None,
+        staff_id: int | None = None,
+        file_id: str | None = None,
+        file_kind: str | None = None,
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO request_messages (request_id, author, staff_id, text, file_id, file_kind, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (request_id, author, staff_id, text, file_id, file_kind, now_iso()),
+        )
+
+    async def thread(self, request_id: int) -> list[ThreadMessage]:
+        async with self._db.execute(
+            "SELECT author, text, file_id, file_kind, created_at FROM request_messages WHERE request_id = ? "
+            "ORDER BY id",
+            (request_id,),
+        ) as cursor:
+            return [ThreadMessage(*row) for row in await cursor.fetchall()]
+
+    async def set_status(self, request_id: int, status: str, actor_id: int | None = None) -> None:
+        stamp = now_iso()
+        if status == "in_progress":
+            await self._db.execute(
+                "UPDATE help_requests SET status = ?, assignee_id = ?, taken_at = ? WHERE id = ?",
+                (status, actor_id, stamp, request_id),
+            )
+        else:
+            await self._db.execute(
+                "UPDATE help_requests SET status = ?, resolved_at = ? WHERE id = ?", (status, stamp, request_id)
+            )
+
+    async def rate(self, request_id: int, rating: int) -> None:
+        await self._db.execute("UPDATE help_requests SET rating = ? WHERE id = ?", (rating, request_id))
+        await self._db.commit()
+
+    async def comment_rating(self, request_id: int, comment: str) -> None:
+        await self._db.execute("UPDATE help_requests SET rating_comment = ? WHERE id = ?", (comment, request_id))
+        await self._db.commit()
+
+    async def add_notice(self, request_id: int, chat_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO request_notices (request_id, chat_id, message_id) VALUES (?, ?, ?)",
+            (request_id, chat_id, message_id),
+        )
+
+    async def notices(self, request_id: int) -> list[tuple[int, int]]:
+        async with self._db.execute(
+            "SELECT chat_id, message_id FROM request_notices WHERE request_id = ?", (request_id,)
+        ) as cursor:
+            return [(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def audit(self, actor_id: int, request_id: int | None, action: str, detail: str | None = None) -> None:
+        await self._db.execute(
+            "INSERT INTO audit_log (actor_id, request_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)",
+            (actor_id, request_id, action, detail, now_iso()),
+        )
+
+    async def commit(self) -> None:
+        await self._db.commit()
+
+    async def rollback(self) -> None:
+        await self._db.rollback()
