@@ -82,6 +82,16 @@ class BotProcess:
         assert await self.stop() == 0
         await self.start()
 
+    async def cli(self, *args: str) -> str:
+        """An operator's subcommand against the same database, while the bot runs."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *args, cwd=self.workdir, env=self.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output, _ = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, output.decode()
+        return output.decode()
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 

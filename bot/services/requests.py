@@ -27,6 +27,8 @@ DANGER_STEMS = (
 )  # fmt: skip
 
 PHONE_DIGITS = re.compile(r"\D+")
+# Mobile operators' codes (70X, 747, 75X, 76X, 77X); 71X and 72X are landlines.
+MOBILE_PREFIXES = ("70", "74", "75", "76", "77")
 
 
 class RuleError(Exception):
@@ -85,7 +87,7 @@ def normalize_phone(text: str) -> str | None:
     digits = PHONE_DIGITS.sub("", text)
     if len(digits) == 11 and digits[0] in "78":
         digits = digits[1:]
-    if len(digits) != 10 or not digits.startswith("7"):
+    if len(digits) != 10 or digits[:2] not in MOBILE_PREFIXES:
         return None
     return f"+7 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
 
