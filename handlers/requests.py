@@ -17,6 +17,7 @@ from bot.callbacks import AskHereCb, CategoryCb, ConfirmCb, ConsentCb, ContactCb
 from bot.filters import ButtonText
 from bot.helpdesk import Helpdesk
 from bot.i18n import format_moment
+from bot.services.centers import Center
 from bot.services.finder import CenterFinder
 from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone, signals_danger
 from bot.settings import Settings
@@ -295,30 +296,35 @@ async def _ask_text(message: Message, state: FSMContext) -> None:
     await message.answer(rv.describe(), reply_markup=rv.dialog_keyboard())
 
 
-async def _offer_centers(message: Message, found: list, locale: str) -> None:  # type: ignore[type-arg]
+async def _offer_centers(message: Message, found: list[Center], locale: str) -> None:
     if not found:
         await message.answer(views.no_centers())
         return
     await message.answer(rv.centers_to_pick(), reply_markup=rv.center_picks(found, locale))
 
 
-async def _ask_consent(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
+async def _draft_center(message: Message, state: FSMContext, centers: CenterRepository) -> Center | None:
+    """The center the draft is addressed to; if it left the directory meanwhile, the dialog ends politely."""
     center = await centers.get(int((await state.get_data())["center_id"]))
     if center is None:
         await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
         await state.clear()
+    return center
+
+
+async def _ask_consent(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
+    center = await _draft_center(message, state, centers)
+    if center is None:
         return
     await state.set_state(RequestForm.consent)
     await message.answer(rv.consent_question(center, locale), reply_markup=rv.consent_choice())
 
 
 async def _show_summary(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
-    data = await state.get_data()
-    center = await centers.get(int(data["center_id"]))
+    center = await _draft_center(message, state, centers)
     if center is None:
-        await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
-        await state.clear()
         return
+    data = await state.get_data()
     await state.set_state(RequestForm.confirm)
     contact = rv.contact_label(data["contact_method"], data.get("phone"))
     text = rv.summary(data["category"], center, data["text"], contact, bool(data.get("urgent")), locale)
