@@ -21,6 +21,7 @@ from bot.retry import RetryMiddleware
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, open_database
+from storage.database import connect
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,8 @@ def build_bot(settings: Settings, retry: bool = True) -> Bot:
 
 
 def build_dispatcher(
-    connection: aiosqlite.Connection, settings: Settings, i18n: I18n, worker: OutboxWorker | None = None
+    connection: aiosqlite.Connection, settings: Settings, i18n: I18n, helpdesk: Helpdesk
 ) -> Dispatcher:
-    helpdesk = Helpdesk(connection, i18n, settings.admin_ids, worker)
     dispatcher = Dispatcher(storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk)
     dispatcher.update.outer_middleware(RepositoryMiddleware(connection))
     LocaleMiddleware(i18n).setup(dispatcher)
@@ -52,13 +52,13 @@ def build_dispatcher(
     async def on_startup(bot: Bot) -> None:
         await register_bot_profile(bot, i18n)
         me = await bot.get_me()
-        if worker is not None:
-            worker.start()
+        if helpdesk.worker is not None:
+            helpdesk.worker.start()
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
-        if worker is not None:
-            await worker.stop()
+        if helpdesk.worker is not None:
+            await helpdesk.worker.stop()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
@@ -66,19 +66,22 @@ def build_dispatcher(
 
 
 async def run_bot(settings: Settings) -> None:
-    bot = build_bot(settings)
+    """Three connections to one database: handlers, the help desk's transactions, and the outbox worker,
+    so that no one's commit can publish another's unfinished work."""
+    bot = build_bot(settings, retry=True)
+    outbox_bot = build_bot(settings, retry=False)
     i18n = create_i18n(settings.default_locale)
-    connection = await open_database(settings)
+    connections = [await open_database(settings)]
     try:
-        await ensure_centers(connection)
-        outbox_bot = build_bot(settings, retry=False)
-        worker = OutboxWorker(outbox_bot, connection)
-        dispatcher = build_dispatcher(connection, settings, i18n, worker)
-        try:
-            await dispatcher.start_polling(
-                bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
-            )
-        finally:
-            await outbox_bot.session.close()
+        await ensure_centers(connections[0])
+        connections += [await connect(settings.database_path), await connect(settings.database_path)]
+        main, helpdesk_db, outbox_db = connections
+        worker = OutboxWorker(outbox_bot, outbox_db)
+        helpdesk = Helpdesk(helpdesk_db, i18n, settings.admin_ids, worker)
+        await build_dispatcher(main, settings, i18n, helpdesk).start_polling(
+            bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
+        )
     finally:
-        await connection.close()
+        await outbox_bot.session.close()
+        for connection in connections:
+            await connection.close()

@@ -1,8 +1,15 @@
-"""The help desk: submitting requests, staff actions and answers, each committed together with its outbox rows."""
+"""The help desk: submitting requests, staff actions and answers, each committed together with its outbox rows.
+
+The help desk writes through a connection of its own and one transaction at a time: on a connection shared
+with other handlers, another update's commit could otherwise publish half of a request without its notices.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 import aiosqlite
 from aiogram.types import InlineKeyboardMarkup
@@ -27,6 +34,7 @@ class Helpdesk:
     i18n: I18n
     admin_ids: tuple[int, ...]
     worker: OutboxWorker | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
         self.requests = RequestRepository(self.connection)
@@ -37,31 +45,42 @@ class Helpdesk:
 
     # ---- the person ----
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One unit of work: committed whole (and the outbox woken), or rolled back whole."""
+        async with self._lock:
+            try:
+                yield
+                await self.requests.commit()
+            except BaseException:
+                await self.requests.rollback()
+                raise
+        if self.worker is not None:
+            self.worker.wake()
+
     async def submit(self, new: NewRequest) -> HelpRequest:
         """The request and every notice about it are committed at once, before anything is sent."""
-        try:
+        async with self.transaction():
             request_id = await self.requests.create(new)
-            request = await self.requests.get(request_id)
-            assert request is not None
+            request = await self._get(request_id)
             await self._notify_staff(request, new.text, new.file_id, new.file_kind)
-            await self.requests.commit()
-        except Exception:
-            await self.requests.rollback()
-            raise
-        self._wake()
         return request
 
     async def person_answer(self, request: HelpRequest, text: str) -> None:
-        await self.requests.add_message(request.id, "person", text)
-        recipients = [request.assignee_id] if request.assignee_id else await self._staff_chats(request.center_id)
-        for chat_id in recipients:
-            locale = await self._locale_of(chat_id)
-            with self.i18n.use_locale(locale):
-                await self._enqueue_text(chat_id, rv.person_wrote(request, text), rv.staff_actions(request), request)
-        await self._commit()
+        async with self.transaction():
+            await self.requests.add_message(request.id, "person", text)
+            recipients = [request.assignee_id] if request.assignee_id else await self._staff_chats(request.center_id)
+            for chat_id in recipients:
+                with self.i18n.use_locale(await self._locale_of(chat_id)):
+                    await self._enqueue(chat_id, rv.person_wrote(request, text), rv.staff_actions(request), request)
 
     async def rate(self, request: HelpRequest, score: int) -> None:
-        await self.requests.rate(request.id, score)
+        async with self.transaction():
+            await self.requests.rate(request.id, score)
+
+    async def comment_rating(self, request_id: int, comment: str) -> None:
+        async with self.transaction():
+            await self.requests.comment_rating(request_id, comment)
 
     # ---- staff ----
 
@@ -69,52 +88,44 @@ class Helpdesk:
         return may_act(user_id, request.center_id, await self.staff.centers_of(user_id), self.admin_ids)
 
     async def take(self, request: HelpRequest, actor_id: int, actor_name: str) -> HelpRequest:
-        check_transition(request.status, "in_progress")
-        await self.requests.set_status(request.id, "in_progress", actor_id)
-        await self.requests.audit(actor_id, request.id, "take")
-        return await self._after_status_change(request.id, actor_name)
+        async with self.transaction():
+            return await self._change_status(request.id, "in_progress", actor_id, actor_name)
 
     async def resolve(self, request: HelpRequest, actor_id: int, actor_name: str) -> HelpRequest:
-        check_transition(request.status, "resolved")
-        await self.requests.set_status(request.id, "resolved", actor_id)
-        await self.requests.audit(actor_id, request.id, "resolve")
-        return await self._after_status_change(request.id, actor_name)
+        async with self.transaction():
+            return await self._change_status(request.id, "resolved", actor_id, actor_name)
 
     async def staff_answer(self, request: HelpRequest, actor_id: int, actor_name: str, text: str) -> None:
-        if not request.is_open:
-            raise RuleError("closed")
-        await self.requests.add_message(request.id, "staff", text, staff_id=actor_id)
-        await self.requests.audit(actor_id, request.id, "answer")
-        if request.status == "new":  # answering is taking
-            await self.requests.set_status(request.id, "in_progress", actor_id)
-            await self.requests.audit(actor_id, request.id, "take")
-            await self._after_status_change(request.id, actor_name, commit=False)
-        center = await self._center(request)
-        if request.user_id is not None:
-            with self.i18n.use_locale(request.locale):
-                await self._enqueue_text(
-                    request.user_id,
-                    rv.staff_answer(center, request, text, request.locale),
-                    rv.person_reply_button(request.id),
-                    request,
-                )
-        await self._commit()
+        async with self.transaction():
+            request = await self._get(request.id)  # as it is now, not as it was when the button was pressed
+            if not request.is_open:
+                raise RuleError("closed")
+            await self.requests.add_message(request.id, "staff", text, staff_id=actor_id)
+            await self.requests.audit(actor_id, request.id, "answer")
+            if request.status == "new":  # answering is taking
+                await self._change_status(request.id, "in_progress", actor_id, actor_name)
+            if request.user_id is not None:
+                center = await self._center(request)
+                with self.i18n.use_locale(request.locale):
+                    answer = rv.staff_answer(center, request, text, request.locale)
+                    await self._enqueue(request.user_id, answer, rv.person_reply_button(request.id), request)
 
-    # ---- inside ----
+    # ---- inside (called within a transaction) ----
 
-    async def _after_status_change(self, request_id: int, actor_name: str, commit: bool = True) -> HelpRequest:
-        request = await self.requests.get(request_id)
-        assert request is not None
+    async def _change_status(self, request_id: int, status: str, actor_id: int, actor_name: str) -> HelpRequest:
+        """Checked against the stored status, so two staff pressing at once cannot both take it."""
+        current = await self._get(request_id)
+        check_transition(current.status, status)
+        await self.requests.set_status(request_id, status, actor_id)
+        await self.requests.audit(actor_id, request_id, status)
+        request = await self._get(request_id)
         await self._refresh_notices(request, actor_name)
         if request.user_id is not None:
             with self.i18n.use_locale(request.locale):
                 if request.status == "resolved":
-                    text, markup = rv.ask_rating(request), rv.rating_buttons(request.id)
+                    await self._enqueue(request.user_id, rv.ask_rating(request), rv.rating_buttons(request.id), request)
                 else:
-                    text, markup = rv.status_changed(request), None
-                await self._enqueue_text(request.user_id, text, markup, request)
-        if commit:
-            await self._commit()
+                    await self._enqueue(request.user_id, rv.status_changed(request), None, request)
         return request
 
     async def _notify_staff(self, request: HelpRequest, text: str, file_id: str | None, kind: str | None) -> None:
@@ -123,7 +134,7 @@ class Helpdesk:
             locale = await self._locale_of(chat_id)
             with self.i18n.use_locale(locale):
                 notice = rv.staff_notice(request, center, text, None, locale)
-                await self._enqueue_text(chat_id, notice, rv.staff_actions(request), request, notice=True)
+                await self._enqueue(chat_id, notice, rv.staff_actions(request), request, notice=True)
             if len(text) > rv.EXCERPT:
                 for start in range(0, len(text), CHUNK):
                     await self.outbox.enqueue(
@@ -143,24 +154,30 @@ class Helpdesk:
             locale = await self._locale_of(chat_id)
             with self.i18n.use_locale(locale):
                 text = rv.staff_notice(request, center, first_text, actor_name, locale)
-                markup = rv.staff_actions(request)
-            params = {"chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": "HTML"}
-            if markup is not None:
-                params["reply_markup"] = markup.model_dump(exclude_none=True)
-            await self.outbox.enqueue(chat_id, "editMessageText", params, request.id)
+                await self._enqueue(chat_id, text, rv.staff_actions(request), request, edit=message_id)
 
     async def _staff_chats(self, center_id: int) -> list[int]:
         """Staff of the center who can be reached; a center without staff sends to the admins."""
         members = [member.user_id for member in await self.staff.of_center(center_id) if not member.blocked_bot]
         return members or list(self.admin_ids)
 
-    async def _enqueue_text(
-        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, request: HelpRequest, notice: bool = False
+    async def _enqueue(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        request: HelpRequest,
+        notice: bool = False,
+        edit: int | None = None,
     ) -> None:
+        """An HTML message to send, or with `edit` the new text of that message."""
         params: dict[str, object] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
         if markup is not None:
             params["reply_markup"] = markup.model_dump(exclude_none=True)
-        await self.outbox.enqueue(chat_id, "sendMessage", params, request.id, notice=notice)
+        if edit is not None:
+            params["message_id"] = edit
+        method = "sendMessage" if edit is None else "editMessageText"
+        await self.outbox.enqueue(chat_id, method, params, request.id, notice=notice)
 
     async def _locale_of(self, user_id: int) -> str:
         user = await self.users.get(user_id)
@@ -171,10 +188,7 @@ class Helpdesk:
         assert center is not None
         return center
 
-    async def _commit(self) -> None:
-        await self.requests.commit()
-        self._wake()
-
-    def _wake(self) -> None:
-        if self.worker is not None:
-            self.worker.wake()
+    async def _get(self, request_id: int) -> HelpRequest:
+        request = await self.requests.get(request_id)
+        assert request is not None
+        return request

@@ -291,7 +291,8 @@ def my_requests(requests: list[HelpRequest], locale: str, date_of) -> str:  # ty
 # ---- texts for staff ----
 
 
-def staff_notice(request: HelpRequest, center: Center, text: str, taken_by: str | None, locale: str) -> str:
+def staff_notice(request: HelpRequest, center: Center, text: str, actor: str | None, locale: str) -> str:
+    """The notice about a request; `actor` is who last changed its status."""
     flag = _("🚨 URGENT") + " · " if request.urgent else ""
     lines = [
         f"{flag}<b>{request.number}</b> · {_(CATEGORY_NAMES[request.category])}",
@@ -299,8 +300,10 @@ def staff_notice(request: HelpRequest, center: Center, text: str, taken_by: str 
         _("Contact: {contact}").format(contact=staff_contact(request)),
         _("Status: {status}").format(status=_(STATUS_NAMES[request.status])),
     ]
-    if taken_by:
-        lines.append(_("🙋 Taken by {name}").format(name=escape(taken_by)))
+    if actor and request.status == "in_progress":
+        lines.append(_("🙋 Taken by {name}").format(name=escape(actor)))
+    elif actor and request.status == "resolved":
+        lines.append(_("✅ Resolved by {name}").format(name=escape(actor)))
     excerpt = text if len(text) <= EXCERPT else text[:EXCERPT] + "… " + _("(the full text follows)")
     lines += ["", escape(excerpt)]
     return "\n".join(lines)

@@ -287,7 +287,7 @@ async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, h
 async def rating_comment(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
     request_id = int((await state.get_data()).get("request_id", 0))
     await state.clear()
-    await helpdesk.requests.comment_rating(request_id, message.text or "")
+    await helpdesk.comment_rating(request_id, message.text or "")
     await message.answer(rv.thanks_for_comment(), reply_markup=keyboards.main_menu())
 
 

@@ -62,7 +62,7 @@ def _request(row: aiosqlite.Row) -> HelpRequest:
 
 
 class RequestRepository:
-    """Writes that must go together with outbox rows take `commit=False`; the caller commits once."""
+    """Writes do not commit: they belong to the caller's unit of work (Helpdesk.transaction)."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
@@ -136,11 +136,9 @@ class RequestRepository:
 
     async def rate(self, request_id: int, rating: int) -> None:
         await self._db.execute("UPDATE help_requests SET rating = ? WHERE id = ?", (rating, request_id))
-        await self._db.commit()
 
     async def comment_rating(self, request_id: int, comment: str) -> None:
         await self._db.execute("UPDATE help_requests SET rating_comment = ? WHERE id = ?", (comment, request_id))
-        await self._db.commit()
 
     async def add_notice(self, request_id: int, chat_id: int, message_id: int) -> None:
         await self._db.execute(

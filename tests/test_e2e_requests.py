@@ -156,3 +156,33 @@ async def test_restart_between_submit_and_delivery_delivers_exactly_once(
     api.refusals[:] = [r for r in api.refusals if r.code != 429]
     notices = [m for m in staff.chat.messages.values() if "после перезапуска" in message_text(m)]
     assert len(notices) == 1
+
+
+async def test_photo_and_a_long_text_reach_staff_whole(running_bot: BotProcess, person: PersonFactory) -> None:
+    staff = await make_staff(running_bot, person, "kostanay-city", "Айнұр")
+    citizen = person("ru")
+    await citizen.send("/start c_kostanay-city")
+    await citizen.reply()
+    await citizen.click("Русский")
+    for _ in range(3):
+        await citizen.reply()
+    await citizen.click("Обратиться в этот центр")
+    await citizen.reply()
+    await citizen.click("Социальная поддержка")
+    await citizen.reply_with("Опишите ситуацию")
+    photo = await citizen.send_photo()
+    await citizen.reply_with("Файл приложен")
+    long_text = "Начало. " + "Очень длинная история о жилье. " * 130 + "Конец."
+    assert len(long_text) > 4000
+    await citizen.send(long_text)
+    await citizen.reply_with("Как центру связаться")
+    await citizen.click("Остаться анонимным")
+    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
+    number = message_text(await citizen.reply_with("отправлено в")).split("обращение ")[1].split(" ")[0]
+
+    notice = await staff.reply_with(number, "Начало.")
+    assert "(толық мәтін төменде)" in message_text(notice)
+    parts = [message_text(await staff.reply()), message_text(await staff.reply())]
+    assert "".join(parts) == long_text
+    sent_photo = await staff.reply()
+    assert sent_photo["photo"][0]["file_id"] == photo["photo"][0]["file_id"] and sent_photo["caption"] == number

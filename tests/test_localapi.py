@@ -113,3 +113,13 @@ def test_html_parser_offsets_are_utf16() -> None:
     assert parsed.entities == [{"type": "bold", "offset": 3, "length": 1}]
     with pytest.raises(ParseError):
         parse_html('<span class="x">a</span>')
+
+
+async def test_files_must_be_known(client: Bot, api: LocalBotApi, chat_id: int) -> None:
+    with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
+        await client.send_photo(chat_id, "never-seen")
+    api.user_message(chat_id, chat_id, document={"file_id": "doc-1", "file_unique_id": "doc-1"})
+    sent = await client.send_document(chat_id, "doc-1", caption="<b>R-000001</b>")
+    assert sent.document is not None and sent.caption == "R-000001"
+    with pytest.raises(TelegramBadRequest, match="caption is too long"):
+        await client.send_document(chat_id, "doc-1", caption="я" * 1025)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from bot.localapi.server import ChatEvent, LocalBotApi
@@ -39,6 +38,16 @@ class LocalUser:
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        message = self.server.user_message(self.id, self.id, **content)
+        await self.server.push_update({"message": message})
+        return message
+
+    async def send_photo(self, caption: str = "") -> dict[str, Any]:
+        file_id = f"photo-{self.id}-{self.chat.next_message_id}"
+        photo = [{"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480}]
+        content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
         message = self.server.user_message(self.id, self.id, **content)
         await self.server.push_update({"message": message})
         return message
@@ -130,19 +139,22 @@ class LocalUser:
         raise ConversationError(f"no reply button {text!r}; the keyboard has {self.keyboard_texts()!r}")
 
     def _inline_button(self, text: str, message: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The button whose text is `text`, else the first that contains it; newest message first."""
         if message is not None:
             candidates = [self.chat.messages.get(message["message_id"], message)]
         else:
             candidates = sorted(self.chat.messages.values(), key=lambda m: m["message_id"], reverse=True)
-        matches: Callable[[dict[str, Any]], bool] = lambda b: b.get("text") == text  # noqa: E731
-        for exact in (True, False):
-            if not exact:
-                matches = lambda b: text in b.get("text", "")  # noqa: E731
-            for candidate in candidates:
-                for row in candidate.get("reply_markup", {}).get("inline_keyboard", []):
-                    for button in row:
-                        if "callback_data" in button and matches(button):
-                            return candidate, button
+        buttons = [
+            (candidate, button)
+            for candidate in candidates
+            for row in candidate.get("reply_markup", {}).get("inline_keyboard", [])
+            for button in row
+            if "callback_data" in button
+        ]
+        for matches in (lambda label: label == text, lambda label: text in label):
+            for candidate, button in buttons:
+                if matches(button.get("text", "")):
+                    return candidate, button
         raise ConversationError(f"no inline button {text!r} in the chat of user {self.id}")
 
 

@@ -105,6 +105,7 @@ class LocalBotApi:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.descriptions: dict[tuple[str, str], str] = {}
         self.failures: list[InjectedFailure] = []
+        self.files: set[str] = set()  # file ids seen in messages: the only ones a bot may send again
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -201,6 +202,10 @@ class LocalBotApi:
 
     def user_message(self, chat_id: int, user_id: int, **content: Any) -> dict[str, Any]:
         chat = self.chats[chat_id]
+        for photo in content.get("photo", []):
+            self.files.add(photo["file_id"])
+        if "document" in content:
+            self.files.add(content["document"]["file_id"])
         message = {
             "message_id": self._next_id(chat),
             "date": int(time.time()),
@@ -334,6 +339,36 @@ class LocalBotApi:
         chat = self._chat(params)
         latitude, longitude = _coordinates(params)
         return await self._send(chat, "sendLocation", params, location={"latitude": latitude, "longitude": longitude})
+
+    async def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        file_id = self._known_file(params.get("photo"))
+        caption, entities = self._caption(params)
+        photo = [{"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960}]
+        return await self._send(chat, "sendPhoto", params, photo=photo, caption=caption, caption_entities=entities)
+
+    async def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        file_id = self._known_file(params.get("document"))
+        caption, entities = self._caption(params)
+        document = {"file_id": file_id, "file_unique_id": file_id}
+        return await self._send(
+            chat, "sendDocument", params, document=document, caption=caption, caption_entities=entities
+        )
+
+    def _known_file(self, value: Any) -> str:
+        if isinstance(value, bytes):  # an upload gets a new id, as on the real server
+            file_id = f"local-file-{len(self.files) + 1}"
+            self.files.add(file_id)
+            return file_id
+        if not isinstance(value, str) or value not in self.files:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return value
+
+    def _caption(self, params: dict[str, Any]) -> tuple[str | None, list[dict[str, object]]]:
+        if not params.get("caption"):
+            return None, []
+        return _formatted(params["caption"], params.get("parse_mode"), MAX_CAPTION, "message caption")
 
     async def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat, message = self._editable(params)
