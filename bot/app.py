@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
 
 import aiosqlite
 from aiogram import Bot, Dispatcher
@@ -49,20 +51,40 @@ def build_dispatcher(
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
 
+    escalation: list[asyncio.Task[None]] = []
+
     async def on_startup(bot: Bot) -> None:
         await register_bot_profile(bot, i18n)
         me = await bot.get_me()
         if helpdesk.worker is not None:
             helpdesk.worker.start()
+        escalation.append(asyncio.create_task(escalate_forever(helpdesk, settings), name="escalation"))
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
+        for task in escalation:
+            task.cancel()
+        await asyncio.gather(*escalation, return_exceptions=True)
         if helpdesk.worker is not None:
             await helpdesk.worker.stop()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher
+
+
+async def escalate_forever(helpdesk: Helpdesk, settings: Settings) -> None:
+    """Requests nobody took in ESCALATE_AFTER_HOURS are announced again; the check survives restarts because
+    its state (escalated_at) is in the database."""
+    after = timedelta(hours=settings.escalate_after_hours)
+    while True:
+        try:
+            escalated = await helpdesk.escalate_due(after)
+            if escalated:
+                log.warning("escalated %d request(s) nobody took", len(escalated))
+        except Exception:
+            log.exception("escalation check failed")
+        await asyncio.sleep(settings.escalation_check_seconds)
 
 
 async def run_bot(settings: Settings) -> None:

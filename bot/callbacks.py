@@ -80,3 +80,35 @@ class PersonReplyCb(CallbackData, prefix="pr"):
 class RateCb(CallbackData, prefix="rt"):
     id: int
     score: int
+
+
+class TransferCb(CallbackData, prefix="tf"):
+    """Offer the centers this request can be transferred to."""
+
+    id: int
+
+
+class TransferToCb(CallbackData, prefix="tt"):
+    id: int
+    to: int
+
+
+class SpamCb(CallbackData, prefix="sp"):
+    id: int
+
+
+class NoteCb(CallbackData, prefix="nt"):
+    id: int
+
+
+class SavedReplyCb(CallbackData, prefix="sv"):
+    id: int
+    reply: int
+
+
+class QueuePageCb(CallbackData, prefix="qp"):
+    page: int
+
+
+class QueueOpenCb(CallbackData, prefix="qo"):
+    id: int

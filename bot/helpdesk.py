@@ -7,25 +7,38 @@ with other handlers, another update's commit could otherwise publish half of a r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot import request_views as rv
-from bot.outbox import OutboxWorker
+from bot.outbox import TOPIC_MARK, OutboxWorker
 from bot.services.centers import Center
 from bot.services.requests import HelpRequest, RuleError, check_transition, may_act
 from storage.centers import CenterRepository
 from storage.outbox import OutboxRepository
 from storage.requests import NewRequest, RequestRepository
 from storage.staff import StaffRepository
+from storage.staff_tools import GroupRepository, InviteRepository, SavedReplyRepository
 from storage.users import UserRepository
 
 CHUNK = 4000
+Markup = InlineKeyboardMarkup | ForceReply | None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where staff notices of a center go: a staff member's chat, or the center's group (in a forum, a topic)."""
+
+    chat_id: int
+    locale: str
+    topic: bool = False
 
 
 @dataclass
@@ -42,8 +55,9 @@ class Helpdesk:
         self.outbox = OutboxRepository(self.connection)
         self.centers = CenterRepository(self.connection)
         self.users = UserRepository(self.connection)
-
-    # ---- the person ----
+        self.groups = GroupRepository(self.connection)
+        self.saved_replies = SavedReplyRepository(self.connection)
+        self.invites = InviteRepository(self.connection)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -58,6 +72,8 @@ class Helpdesk:
         if self.worker is not None:
             self.worker.wake()
 
+    # ---- the person ----
+
     async def submit(self, new: NewRequest) -> HelpRequest:
         """The request and every notice about it are committed at once, before anything is sent."""
         async with self.transaction():
@@ -69,10 +85,12 @@ class Helpdesk:
     async def person_answer(self, request: HelpRequest, text: str) -> None:
         async with self.transaction():
             await self.requests.add_message(request.id, "person", text)
-            recipients = [request.assignee_id] if request.assignee_id else await self._staff_chats(request.center_id)
-            for chat_id in recipients:
-                with self.i18n.use_locale(await self._locale_of(chat_id)):
-                    await self._enqueue(chat_id, rv.person_wrote(request, text), rv.staff_actions(request), request)
+            targets = await self._targets(request.center_id)
+            if request.assignee_id and not any(target.topic for target in targets):
+                targets = [Target(request.assignee_id, await self.locale_of(request.assignee_id))]
+            for target in targets:
+                with self.i18n.use_locale(target.locale):
+                    await self._enqueue(target, rv.person_wrote(request, text), rv.staff_actions(request), request)
 
     async def rate(self, request: HelpRequest, score: int) -> None:
         async with self.transaction():
@@ -95,6 +113,10 @@ class Helpdesk:
         async with self.transaction():
             return await self._change_status(request.id, "resolved", actor_id, actor_name)
 
+    async def close_as_spam(self, request: HelpRequest, actor_id: int, actor_name: str) -> HelpRequest:
+        async with self.transaction():
+            return await self._change_status(request.id, "spam", actor_id, actor_name)
+
     async def staff_answer(self, request: HelpRequest, actor_id: int, actor_name: str, text: str) -> None:
         async with self.transaction():
             request = await self._get(request.id)  # as it is now, not as it was when the button was pressed
@@ -108,7 +130,102 @@ class Helpdesk:
                 center = await self._center(request)
                 with self.i18n.use_locale(request.locale):
                     answer = rv.staff_answer(center, request, text, request.locale)
-                    await self._enqueue(request.user_id, answer, rv.person_reply_button(request.id), request)
+                    person = Target(request.user_id, request.locale)
+                    await self._enqueue(person, answer, rv.person_reply_button(request.id), request)
+
+    async def add_note(self, request: HelpRequest, actor_id: int, actor_name: str, text: str) -> None:
+        """An internal note: the center's other staff see it, the person never does."""
+        async with self.transaction():
+            await self.requests.add_message(request.id, "note", text, staff_id=actor_id)
+            await self.requests.audit(actor_id, request.id, "note")
+            for target in await self._targets(request.center_id):
+                if target.chat_id == actor_id:
+                    continue
+                with self.i18n.use_locale(target.locale):
+                    await self._enqueue(target, rv.note_notice(request, actor_name, text), None, request)
+
+    async def transfer(self, request: HelpRequest, actor_id: int, to_center: Center) -> HelpRequest:
+        async with self.transaction():
+            current = await self._get(request.id)
+            if not current.is_open:
+                raise RuleError("closed")
+            if current.center_id == to_center.id:
+                raise RuleError("transition")
+            await self.requests.move(current.id, to_center.id)
+            await self.requests.audit(actor_id, current.id, "transfer", to_center.slug)
+            # The old center's notices say where it went, lose their buttons, and are not refreshed again.
+            await self._refresh_notices(current, lambda locale: rv.transferred_to(to_center, locale), closed=True)
+            await self.requests.forget_notices(current.id)
+            moved = await self._get(current.id)
+            await self._notify_staff(moved, await self._first_text(moved), None, None)
+            if moved.user_id is not None:
+                with self.i18n.use_locale(moved.locale):
+                    text = rv.transferred_for_person(moved, to_center, moved.locale)
+                    await self._enqueue(Target(moved.user_id, moved.locale), text, None, moved)
+            return moved
+
+    async def escalate_due(self, after: timedelta, now: datetime | None = None) -> list[int]:
+        """Requests nobody took within `after` are announced again to their center and to the admins."""
+        moment = now or datetime.now(UTC)
+        escalated = []
+        async with self.transaction():
+            for request in await self.requests.due_for_escalation((moment - after).isoformat(timespec="seconds")):
+                hours = max(1, int(after.total_seconds() // 3600))
+                targets = await self._targets(request.center_id)
+                known = {target.chat_id for target in targets}
+                for admin in self.admin_ids:
+                    if admin not in known:
+                        targets.append(Target(admin, await self.locale_of(admin)))
+                center = await self._center(request)
+                first_text = await self._first_text(request)
+                for target in targets:
+                    with self.i18n.use_locale(target.locale):
+                        text = (
+                            rv.escalation(hours)
+                            + "\n\n"
+                            + rv.staff_notice(request, center, first_text, None, target.locale)
+                        )
+                        await self._enqueue(target, text, rv.staff_actions(request), request, notice=True)
+                await self.requests.mark_escalated(request.id)
+                escalated.append(request.id)
+        return escalated
+
+    async def resend_notice(self, request: HelpRequest, target: Target) -> None:
+        """The notice again, e.g. opened from /queue; it joins the notices that follow the request's state."""
+        async with self.transaction():
+            center = await self._center(request)
+            with self.i18n.use_locale(target.locale):
+                text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
+                await self._enqueue(target, text, rv.staff_actions(request), request, notice=True)
+
+    async def bind_group(self, center_id: int, chat_id: int, is_forum: bool, bound_by: int) -> Center:
+        async with self.transaction():
+            await self.groups.bind(center_id, chat_id, is_forum, bound_by)
+            await self.requests.audit(bound_by, None, "bind", str(chat_id))
+            center = await self.centers.get(center_id)
+        assert center is not None
+        return center
+
+    async def create_invite(self, center_id: int, created_by: int, valid_for: timedelta) -> str:
+        token = secrets.token_urlsafe(12)
+        async with self.transaction():
+            await self.invites.create(token, center_id, created_by, valid_for)
+            await self.requests.audit(created_by, None, "invite", str(center_id))
+        return token
+
+    async def redeem_invite(self, token: str, user_id: int) -> Center | None:
+        """A valid, unused invite makes the person staff of its center; once."""
+        async with self.transaction():
+            center_id = await self.invites.redeem(token, user_id)
+            if center_id is None:
+                return None
+            await self.staff.add(user_id, center_id)
+            await self.requests.audit(user_id, None, "join", str(center_id))
+            return await self.centers.get(center_id)
+
+    async def locale_of(self, user_id: int) -> str:
+        user = await self.users.get(user_id)
+        return user.locale if user and user.locale else self.i18n.default_locale
 
     # ---- inside (called within a transaction) ----
 
@@ -119,69 +236,90 @@ class Helpdesk:
         await self.requests.set_status(request_id, status, actor_id)
         await self.requests.audit(actor_id, request_id, status)
         request = await self._get(request_id)
-        await self._refresh_notices(request, actor_name)
+        await self._refresh_notices(request, lambda _locale: rv.status_event(request.status, actor_name))
         if request.user_id is not None:
+            person = Target(request.user_id, request.locale)
             with self.i18n.use_locale(request.locale):
                 if request.status == "resolved":
-                    await self._enqueue(request.user_id, rv.ask_rating(request), rv.rating_buttons(request.id), request)
+                    await self._enqueue(person, rv.ask_rating(request), rv.rating_buttons(request.id), request)
                 else:
-                    await self._enqueue(request.user_id, rv.status_changed(request), None, request)
+                    await self._enqueue(person, rv.status_changed(request), None, request)
         return request
 
     async def _notify_staff(self, request: HelpRequest, text: str, file_id: str | None, kind: str | None) -> None:
         center = await self._center(request)
-        for chat_id in await self._staff_chats(request.center_id):
-            locale = await self._locale_of(chat_id)
-            with self.i18n.use_locale(locale):
-                notice = rv.staff_notice(request, center, text, None, locale)
-                await self._enqueue(chat_id, notice, rv.staff_actions(request), request, notice=True)
+        for target in await self._targets(request.center_id):
+            if target.topic:
+                name = (
+                    f"{request.number} · {self.i18n.gettext(rv.CATEGORY_NAMES[request.category], locale=target.locale)}"
+                )
+                await self.outbox.enqueue(
+                    target.chat_id, "createForumTopic", {"chat_id": target.chat_id, "name": name[:128]}, request.id
+                )
+            with self.i18n.use_locale(target.locale):
+                notice = rv.staff_notice(request, center, text, None, target.locale)
+                await self._enqueue(target, notice, rv.staff_actions(request), request, notice=True)
             if len(text) > rv.EXCERPT:
                 for start in range(0, len(text), CHUNK):
-                    await self.outbox.enqueue(
-                        chat_id, "sendMessage", {"chat_id": chat_id, "text": text[start : start + CHUNK]}, request.id
-                    )
+                    await self._enqueue_plain(target, "sendMessage", {"text": text[start : start + CHUNK]}, request)
             if file_id and kind:
-                method, field = ("sendPhoto", "photo") if kind == "photo" else ("sendDocument", "document")
-                await self.outbox.enqueue(
-                    chat_id, method, {"chat_id": chat_id, field: file_id, "caption": request.number}, request.id
-                )
+                method, name = ("sendPhoto", "photo") if kind == "photo" else ("sendDocument", "document")
+                await self._enqueue_plain(target, method, {name: file_id, "caption": request.number}, request)
 
-    async def _refresh_notices(self, request: HelpRequest, actor_name: str) -> None:
+    async def _refresh_notices(
+        self, request: HelpRequest, event: Callable[[str], str | None], closed: bool = False
+    ) -> None:
+        """Every staff notice of the request shows its new state; `event(locale)` renders the line that says
+        what happened, in each notice's language."""
         center = await self._center(request)
-        thread = await self.requests.thread(request.id)
-        first_text = next((message.text for message in thread if message.author == "person" and message.text), "")
+        first_text = await self._first_text(request)
         for chat_id, message_id in await self.requests.notices(request.id):
-            locale = await self._locale_of(chat_id)
+            locale = await self.locale_of(chat_id)
             with self.i18n.use_locale(locale):
-                text = rv.staff_notice(request, center, first_text, actor_name, locale)
-                await self._enqueue(chat_id, text, rv.staff_actions(request), request, edit=message_id)
+                text = rv.staff_notice(request, center, first_text, event(locale), locale)
+                markup = None if closed else rv.staff_actions(request)
+                await self._enqueue(Target(chat_id, locale), text, markup, request, edit=message_id)
 
-    async def _staff_chats(self, center_id: int) -> list[int]:
-        """Staff of the center who can be reached; a center without staff sends to the admins."""
+    async def _targets(self, center_id: int) -> list[Target]:
+        """The center's group if it has one; else its staff who can be reached; else the admins."""
+        group = await self.groups.of_center(center_id)
+        if group is not None:
+            return [Target(group.chat_id, self.i18n.default_locale, topic=group.is_forum)]
         members = [member.user_id for member in await self.staff.of_center(center_id) if not member.blocked_bot]
-        return members or list(self.admin_ids)
+        return [Target(chat_id, await self.locale_of(chat_id)) for chat_id in members or self.admin_ids]
 
     async def _enqueue(
         self,
-        chat_id: int,
+        target: Target,
         text: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: Markup,
         request: HelpRequest,
         notice: bool = False,
         edit: int | None = None,
     ) -> None:
         """An HTML message to send, or with `edit` the new text of that message."""
-        params: dict[str, object] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
+        params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         if markup is not None:
             params["reply_markup"] = markup.model_dump(exclude_none=True)
         if edit is not None:
             params["message_id"] = edit
-        method = "sendMessage" if edit is None else "editMessageText"
-        await self.outbox.enqueue(chat_id, method, params, request.id, notice=notice)
+            await self.outbox.enqueue(
+                target.chat_id, "editMessageText", {"chat_id": target.chat_id, **params}, request.id
+            )
+            return
+        await self._enqueue_plain(target, "sendMessage", params, request, notice=notice)
 
-    async def _locale_of(self, user_id: int) -> str:
-        user = await self.users.get(user_id)
-        return user.locale if user and user.locale else self.i18n.default_locale
+    async def _enqueue_plain(
+        self, target: Target, method: str, params: dict[str, object], request: HelpRequest, notice: bool = False
+    ) -> None:
+        full: dict[str, object] = {"chat_id": target.chat_id, **params}
+        if target.topic:
+            full[TOPIC_MARK] = True  # the worker puts the request's topic here once it exists
+        await self.outbox.enqueue(target.chat_id, method, full, request.id, notice=notice)
+
+    async def _first_text(self, request: HelpRequest) -> str:
+        thread = await self.requests.thread(request.id)
+        return next((message.text for message in thread if message.author == "person" and message.text), "")
 
     async def _center(self, request: HelpRequest) -> Center:
         center = await self.centers.get(request.center_id)

@@ -16,12 +16,21 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import CopyMessage, EditMessageText, SendDocument, SendMessage, SendPhoto, TelegramMethod
-from aiogram.types import Message
+from aiogram.methods import (
+    CopyMessage,
+    CreateForumTopic,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import ForumTopic, Message
 
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.requests import RequestRepository
 from storage.staff import StaffRepository
+from storage.staff_tools import GroupRepository
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +40,11 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
     "sendPhoto": SendPhoto,
     "sendDocument": SendDocument,
     "copyMessage": CopyMessage,
+    "createForumTopic": CreateForumTopic,
 }
 MAX_BACKOFF = 300.0
+# In a row's parameters: "send this into the forum topic of the row's request", resolved at delivery.
+TOPIC_MARK = "__request_topic__"
 
 
 class OutboxWorker:
@@ -43,6 +55,7 @@ class OutboxWorker:
         self._outbox = OutboxRepository(connection)
         self._requests = RequestRepository(connection)
         self._staff = StaffRepository(connection)
+        self._groups = GroupRepository(connection)
         self._tick = tick
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -78,7 +91,14 @@ class OutboxWorker:
         return len(items)
 
     async def _deliver(self, item: OutboxItem) -> None:
-        method = METHODS[item.method](**item.params)
+        params = dict(item.params)
+        if params.pop(TOPIC_MARK, False):
+            thread_id = await self._groups.topic(item.request_id or 0)
+            if thread_id is None:  # the topic is created by an earlier row that has not gone through yet
+                await self._outbox.retry_later(item.id, 5, "waiting for the forum topic")
+                return
+            params["message_thread_id"] = thread_id
+        method = METHODS[item.method](**params)
         try:
             result = await self._bot(method)
         except TelegramRetryAfter as error:
@@ -101,4 +121,6 @@ class OutboxWorker:
         else:
             if item.notice and item.request_id is not None and isinstance(result, Message):
                 await self._requests.add_notice(item.request_id, item.chat_id, result.message_id)
+            if isinstance(result, ForumTopic) and item.request_id is not None:
+                await self._groups.save_topic(item.request_id, item.chat_id, result.message_thread_id)
             await self._outbox.mark_sent(item.id)

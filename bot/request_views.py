@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 
 from bot import keyboards
 from bot.callbacks import (
@@ -14,16 +18,25 @@ from bot.callbacks import (
     ConfirmCb,
     ConsentCb,
     ContactCb,
+    NoteCb,
     PersonReplyCb,
     PickCenterCb,
+    QueueOpenCb,
+    QueuePageCb,
     RateCb,
     ResolveCb,
+    SavedReplyCb,
+    SpamCb,
     StaffReplyCb,
     TakeCb,
+    TransferCb,
+    TransferToCb,
 )
 from bot.keyboards import N_
 from bot.services.centers import Center
 from bot.services.requests import CATEGORIES, HelpRequest
+from bot.services.stats import Summary
+from storage.staff_tools import SavedReply
 
 CATEGORY_NAMES = {
     "psychological": N_("🧠 Psychological help"),
@@ -128,6 +141,9 @@ def staff_actions(request: HelpRequest) -> InlineKeyboardMarkup | None:
         builder.button(text=_("🙋 Take"), callback_data=TakeCb(id=request.id))
     builder.button(text=_("💬 Reply"), callback_data=StaffReplyCb(id=request.id))
     builder.button(text=_("✅ Resolve"), callback_data=ResolveCb(id=request.id))
+    builder.button(text=_("➡️ Transfer"), callback_data=TransferCb(id=request.id))
+    builder.button(text=_("📝 Note"), callback_data=NoteCb(id=request.id))
+    builder.button(text=_("🚫 Spam"), callback_data=SpamCb(id=request.id))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -291,8 +307,8 @@ def my_requests(requests: list[HelpRequest], locale: str, date_of) -> str:  # ty
 # ---- texts for staff ----
 
 
-def staff_notice(request: HelpRequest, center: Center, text: str, actor: str | None, locale: str) -> str:
-    """The notice about a request; `actor` is who last changed its status."""
+def staff_notice(request: HelpRequest, center: Center, text: str, event: str | None, locale: str) -> str:
+    """The notice about a request; `event` is the line that says what last happened to it."""
     flag = _("🚨 URGENT") + " · " if request.urgent else ""
     lines = [
         f"{flag}<b>{request.number}</b> · {_(CATEGORY_NAMES[request.category])}",
@@ -300,13 +316,116 @@ def staff_notice(request: HelpRequest, center: Center, text: str, actor: str | N
         _("Contact: {contact}").format(contact=staff_contact(request)),
         _("Status: {status}").format(status=_(STATUS_NAMES[request.status])),
     ]
-    if actor and request.status == "in_progress":
-        lines.append(_("🙋 Taken by {name}").format(name=escape(actor)))
-    elif actor and request.status == "resolved":
-        lines.append(_("✅ Resolved by {name}").format(name=escape(actor)))
+    if event:
+        lines.append(event)
     excerpt = text if len(text) <= EXCERPT else text[:EXCERPT] + "… " + _("(the full text follows)")
     lines += ["", escape(excerpt)]
     return "\n".join(lines)
+
+
+def status_event(status: str, name: str) -> str | None:
+    if status == "in_progress":
+        return _("🙋 Taken by {name}").format(name=escape(name))
+    if status == "resolved":
+        return _("✅ Resolved by {name}").format(name=escape(name))
+    if status == "spam":
+        return _("🚫 Closed as spam by {name}").format(name=escape(name))
+    return None
+
+
+def transferred_to(center: Center, locale: str) -> str:
+    return _("➡️ Transferred to «{center}»").format(center=escape(center.name(locale)))
+
+
+def transferred_for_person(request: HelpRequest, center: Center, locale: str) -> str:
+    return _("Your request {number} has been passed to «{center}», which can help you better.").format(
+        number=request.number, center=escape(center.name(locale))
+    )
+
+
+def note_notice(request: HelpRequest, author: str, text: str) -> str:
+    return _("📝 {number}: internal note from {name} (the person does not see it):\n\n{text}").format(
+        number=request.number, name=escape(author), text=escape(text)
+    )
+
+
+def escalation(hours: int) -> str:
+    return ngettext(
+        "⏰ Nobody has taken this request for {hours} hour.",
+        "⏰ Nobody has taken this request for {hours} hours.",
+        hours,
+    ).format(hours=hours)
+
+
+def write_note(request: HelpRequest) -> str:
+    return _("Write an internal note on {number}. The person will not see it.").format(number=request.number)
+
+
+def note_saved() -> str:
+    return _("The note is saved and shown to the center's staff.")
+
+
+def choose_transfer(request: HelpRequest) -> str:
+    return _("Transfer {number} to which center?").format(number=request.number)
+
+
+def transferred_done(center: Center, locale: str) -> str:
+    return _("Transferred to «{center}».").format(center=escape(center.name(locale)))
+
+
+def transfer_choices(request: HelpRequest, centers: list[Center], locale: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for center in centers:
+        builder.button(text=center.name(locale), callback_data=TransferToCb(id=request.id, to=center.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def saved_reply_choices(request: HelpRequest, replies: list[SavedReply]) -> InlineKeyboardMarkup | None:
+    if not replies:
+        return None
+    builder = InlineKeyboardBuilder()
+    for reply in replies:
+        builder.button(text=f"📋 {reply.title}", callback_data=SavedReplyCb(id=request.id, reply=reply.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def saved_replies_hint() -> str:
+    return _("Or send one of the center's saved replies:")
+
+
+def queue(requests: list[HelpRequest], total: int, page: int, pages: int) -> str:
+    if not requests:
+        return _("No open requests. 🎉")
+    lines = [_("<b>Open requests: {total}</b> (page {page} of {pages})").format(total=total, page=page, pages=pages)]
+    for request in requests:
+        flag = "🚨 " if request.urgent else ""
+        lines.append(
+            f"{flag}<b>{request.number}</b> · {_(CATEGORY_NAMES[request.category])} · {_(STATUS_NAMES[request.status])}"
+        )
+    return "\n".join(lines)
+
+
+def queue_buttons(requests: list[HelpRequest], page: int, pages: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for request in requests:
+        builder.button(
+            text=("🚨 " if request.urgent else "") + request.number, callback_data=QueueOpenCb(id=request.id)
+        )
+    navigation = []
+    if page > 1:
+        navigation.append(("⬅️", page - 1))
+    if page < pages:
+        navigation.append(("➡️", page + 1))
+    for label, target in navigation:
+        builder.button(text=label, callback_data=QueuePageCb(page=target))
+    builder.adjust(*([1] * len(requests)), len(navigation) or 1)
+    return builder.as_markup()
+
+
+def staff_only() -> str:
+    return _("This command is for center staff.")
 
 
 def staff_contact(request: HelpRequest) -> str:
@@ -333,3 +452,64 @@ def already_taken() -> str:
 
 def request_closed() -> str:
     return _("This request is already closed.")
+
+
+def bind_refused() -> str:
+    return _(
+        "Only a center's staff member can bind a group. If you work at several centers, name one: /bind CENTER_ID."
+    )
+
+
+def bound(center: Center, locale: str, is_forum: bool) -> str:
+    text = _("This group now receives the help requests of «{center}».").format(center=escape(center.name(locale)))
+    if is_forum:
+        text += "\n" + _("Each request gets its own topic.")
+    return text
+
+
+def admins_only() -> str:
+    return _("This command is for administrators.")
+
+
+def invite_usage() -> str:
+    return _("Name the center: /invite CENTER_ID (the id from the center directory, e.g. astana-zhanuya).")
+
+
+def invite_created(center: Center, link: str, valid_for: timedelta, locale: str) -> str:
+    return _(
+        "A one-time staff invite for «{center}», valid for {period}:\n{link}\n\n"
+        "Send it to the staff member only: whoever opens it first joins the center's staff."
+    ).format(center=escape(center.name(locale)), period=format_timedelta(valid_for, locale=locale), link=link)
+
+
+def joined_staff(center: Center, locale: str) -> str:
+    return _(
+        "You are now on the staff of «{center}». New help requests for the center will come here. "
+        "/queue shows the open ones."
+    ).format(center=escape(center.name(locale)))
+
+
+def invite_invalid() -> str:
+    return _("This invite has already been used or has expired. Please ask your administrator for a new one.")
+
+
+def stats(summary: Summary, centers: list[Center], locale: str) -> str:
+    def duration(seconds: float | None) -> str:
+        return format_timedelta(timedelta(seconds=seconds), locale=locale) if seconds is not None else "—"
+
+    names = {center.id: center.name(locale) for center in centers}
+    lines = [_("<b>Help requests: {total}</b>").format(total=summary.total), ""]
+    lines.append(_("<b>By status</b>"))
+    lines += [f"{_(STATUS_NAMES[status])}: {count}" for status, count in summary.by_status.most_common()]
+    lines += ["", _("<b>By topic</b>")]
+    lines += [f"{_(CATEGORY_NAMES[code])}: {count}" for code, count in summary.by_category.most_common()]
+    lines += ["", _("<b>By center</b>")]
+    lines += [f"{escape(names.get(cid, str(cid)))}: {count}" for cid, count in summary.by_center.most_common(15)]
+    lines += [
+        "",
+        _("Median time to take: {time}").format(time=duration(summary.median_take_seconds)),
+        _("Median time to resolve: {time}").format(time=duration(summary.median_resolve_seconds)),
+    ]
+    if summary.mean_rating is not None:
+        lines.append(_("Average rating: {rating}").format(rating=format_decimal(summary.mean_rating, "0.0", locale)))
+    return "\n".join(lines)

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     default_locale: Literal["kk", "ru"] = "kk"
     timezone: str = "Asia/Almaty"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # A request nobody took for this long is announced again, also to the admins.
+    escalate_after_hours: float = Field(default=4, gt=0)
+    escalation_check_seconds: float = Field(default=60, gt=0)
     # Long polling wait, seconds; tests shorten it so the bot stops quickly.
     polling_timeout: int = Field(default=10, ge=0, le=50)
 

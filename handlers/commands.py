@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import keyboards, views
 from bot.callbacks import SosCb
 from bot.filters import ButtonText
+from bot.helpdesk import Helpdesk
 from handlers.centers import start_center_search
 from handlers.common import ask_language, open_start_payload
 from storage.centers import CenterRepository
@@ -30,6 +31,7 @@ async def start(
     i18n: I18n,
     centers: CenterRepository,
     bot: Bot,
+    helpdesk: Helpdesk,
 ) -> None:
     await state.clear()
     payload = command.args or ""
@@ -37,7 +39,7 @@ async def start(
         await state.update_data(after_language=payload)
         await ask_language(message, i18n)
         return
-    await open_start_payload(message, payload, i18n.current_locale, centers, bot)
+    await open_start_payload(message, payload, i18n.current_locale, centers, bot, helpdesk)
 
 
 @router.message(Command("menu"))

@@ -7,12 +7,15 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, views
+from bot import request_views as rv
+from bot.helpdesk import Helpdesk
 from bot.i18n import supported_locale
 from bot.settings import SUPPORTED_LOCALES
 from handlers.centers import send_center_card
 from storage.centers import CenterRepository
 
 CENTER_LINK_PREFIX = "c_"
+STAFF_INVITE_PREFIX = "s_"
 
 
 def language_question(i18n: I18n) -> str:
@@ -25,8 +28,15 @@ async def ask_language(message: Message, i18n: I18n, current: str | None = None)
     await message.answer(language_question(i18n), reply_markup=keyboards.language_picker(current or reported))
 
 
-async def open_start_payload(message: Message, payload: str, locale: str, centers: CenterRepository, bot: Bot) -> None:
-    """What a deep link asks for (a center card for c_<id>), or the welcome."""
+async def open_start_payload(
+    message: Message, payload: str, locale: str, centers: CenterRepository, bot: Bot, helpdesk: Helpdesk
+) -> None:
+    """What a deep link asks for (a center card for c_<id>, joining the staff for s_<token>), or the welcome."""
+    if payload.startswith(STAFF_INVITE_PREFIX) and message.chat.type == "private":
+        center = await helpdesk.redeem_invite(payload.removeprefix(STAFF_INVITE_PREFIX), message.chat.id)
+        text = rv.joined_staff(center, locale) if center else rv.invite_invalid()
+        await message.answer(text, reply_markup=keyboards.main_menu())
+        return
     if payload.startswith(CENTER_LINK_PREFIX):
         center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))
         if center is not None:

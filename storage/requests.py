@@ -134,6 +134,40 @@ class RequestRepository:
                 "UPDATE help_requests SET status = ?, resolved_at = ? WHERE id = ?", (status, stamp, request_id)
             )
 
+    async def move(self, request_id: int, center_id: int) -> None:
+        """A transfer: the request starts again as new at the other center."""
+        await self._db.execute(
+            "UPDATE help_requests SET center_id = ?, status = 'new', assignee_id = NULL, taken_at = NULL, "
+            "escalated_at = NULL WHERE id = ?",
+            (center_id, request_id),
+        )
+
+    async def open_in(self, center_ids: set[int] | None, limit: int, offset: int) -> tuple[list[HelpRequest], int]:
+        """Open requests of these centers (None: every center), urgent first, then the oldest; and their count."""
+        where = "status IN ('new', 'in_progress')"
+        params: list[object] = []
+        if center_ids is not None:
+            where += f" AND center_id IN ({','.join('?' * len(center_ids)) or 'NULL'})"
+            params += sorted(center_ids)
+        async with self._db.execute(f"SELECT count(*) FROM help_requests WHERE {where}", params) as cursor:
+            total = (await cursor.fetchone())[0]  # type: ignore[index]
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM help_requests WHERE {where} ORDER BY urgent DESC, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ) as cursor:
+            return [_request(row) for row in await cursor.fetchall()], int(total)
+
+    async def due_for_escalation(self, created_before: str) -> list[HelpRequest]:
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM help_requests WHERE status = 'new' AND escalated_at IS NULL "
+            "AND created_at <= ? ORDER BY id",
+            (created_before,),
+        ) as cursor:
+            return [_request(row) for row in await cursor.fetchall()]
+
+    async def mark_escalated(self, request_id: int) -> None:
+        await self._db.execute("UPDATE help_requests SET escalated_at = ? WHERE id = ?", (now_iso(), request_id))
+
     async def rate(self, request_id: int, rating: int) -> None:
         await self._db.execute("UPDATE help_requests SET rating = ? WHERE id = ?", (rating, request_id))
 
@@ -151,6 +185,9 @@ class RequestRepository:
             "SELECT chat_id, message_id FROM request_notices WHERE request_id = ?", (request_id,)
         ) as cursor:
             return [(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def forget_notices(self, request_id: int) -> None:
+        await self._db.execute("DELETE FROM request_notices WHERE request_id = ?", (request_id,))
 
     async def audit(self, actor_id: int, request_id: int | None, action: str, detail: str | None = None) -> None:
         await self._db.execute(

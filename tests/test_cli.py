@@ -82,7 +82,7 @@ def test_help_lists_the_subcommands(tmp_path: Path) -> None:
 
 def test_migrate_then_import_export_and_links(tmp_path: Path) -> None:
     first = run_bot("migrate", cwd=tmp_path)
-    assert first.returncode == 0 and "applied 2 migration(s): [1, 2]" in first.stdout
+    assert first.returncode == 0 and "applied 3 migration(s): [1, 2, 3]" in first.stdout
     assert "the database is current" in run_bot("migrate", cwd=tmp_path).stdout
 
     dry = run_bot("centers", "import", str(SAMPLE_CSV), "--dry-run", cwd=tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.localapi.server import ChatEvent, LocalBotApi
+from bot.localapi.server import Chat, ChatEvent, LocalBotApi
 
 DEFAULT_TIMEOUT = 15.0
 
@@ -13,7 +13,64 @@ class ConversationError(AssertionError):
     """The bot did not do what the simulated person expected."""
 
 
-class LocalUser:
+class ChatReader:
+    """Reads, in order, what the bot does in one chat."""
+
+    def __init__(self, server: LocalBotApi, chat_id: int) -> None:
+        self.server = server
+        self.chat_id = chat_id
+        self._cursor = 0  # how many of the chat's events have been read
+
+    @property
+    def chat(self) -> Chat:
+        return self.server.chats[self.chat_id]
+
+    # ---- reading ----
+
+    async def next_event(self, timeout: float = DEFAULT_TIMEOUT) -> ChatEvent:
+        try:
+            event = await self.server.wait_for_event(self.chat_id, self._cursor, timeout)
+        except TimeoutError:
+            raise ConversationError(f"the bot sent nothing to chat {self.chat_id} within {timeout} s") from None
+        self._cursor += 1
+        return event
+
+    async def reply(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """The next message the bot sends (edits and deletions on the way are skipped)."""
+        while True:
+            event = await self.next_event(timeout)
+            if event.kind == "send":
+                return event.message
+
+    async def edit(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        while True:
+            event = await self.next_event(timeout)
+            if event.kind == "edit":
+                return event.message
+
+    async def reply_with(self, *fragments: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """Read messages until one has every fragment in its text; fails on a timeout."""
+        seen = []
+        while True:
+            try:
+                message = await self.reply(timeout)
+            except ConversationError:
+                raise ConversationError(f"no message with {fragments!r}; the bot sent: {seen!r}") from None
+            text = message_text(message)
+            seen.append(text[:120])
+            if all(fragment in text for fragment in fragments):
+                return message
+
+
+class LocalGroup(ChatReader):
+    """A staff group (a forum, if `is_forum`), where people are members."""
+
+    def __init__(self, server: LocalBotApi, chat_id: int, title: str, is_forum: bool = False) -> None:
+        server.add_group(chat_id, title, is_forum)
+        super().__init__(server, chat_id)
+
+
+class LocalUser(ChatReader):
     def __init__(
         self,
         server: LocalBotApi,
@@ -22,23 +79,30 @@ class LocalUser:
         language_code: str | None = "kk",
         username: str | None = None,
     ) -> None:
-        self.server = server
-        self.id = user_id
         server.add_user(user_id, first_name, language_code, username)
-        self._cursor = 0  # how many of the chat's events this person has read
-
-    @property
-    def chat(self):  # type: ignore[no-untyped-def]
-        return self.server.chats[self.id]
+        super().__init__(server, user_id)
+        self.id = user_id
 
     # ---- acting ----
 
-    async def send(self, text: str) -> dict[str, Any]:
+    async def send(
+        self,
+        text: str,
+        group: LocalGroup | None = None,
+        thread_id: int | None = None,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Write in the private chat, or in `group` (in a forum topic, as a reply to a message)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        message = self.server.user_message(self.id, self.id, **content)
+        if thread_id is not None:
+            content.update(message_thread_id=thread_id, is_topic_message=True)
+        if reply_to is not None:
+            content["reply_to_message"] = reply_to
+        chat_id = group.chat_id if group is not None else self.id
+        message = self.server.user_message(chat_id, self.id, **content)
         await self.server.push_update({"message": message})
         return message
 
@@ -82,48 +146,12 @@ class LocalUser:
         query = {
             "id": callback_id,
             "from": self.server.users[self.id],
-            "chat_instance": str(self.id),
+            "chat_instance": str(message["chat"]["id"]),
             "message": message,
             "data": data,
         }
         await self.server.push_update({"callback_query": query})
         return await self.server.wait_for_callback_answer(callback_id, DEFAULT_TIMEOUT)
-
-    # ---- reading ----
-
-    async def next_event(self, timeout: float = DEFAULT_TIMEOUT) -> ChatEvent:
-        try:
-            event = await self.server.wait_for_event(self.id, self._cursor, timeout)
-        except TimeoutError:
-            raise ConversationError(f"the bot sent nothing to user {self.id} within {timeout} s") from None
-        self._cursor += 1
-        return event
-
-    async def reply(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        """The next message the bot sends (edits and deletions on the way are skipped)."""
-        while True:
-            event = await self.next_event(timeout)
-            if event.kind == "send":
-                return event.message
-
-    async def edit(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        while True:
-            event = await self.next_event(timeout)
-            if event.kind == "edit":
-                return event.message
-
-    async def reply_with(self, *fragments: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
-        """Read messages until one has every fragment in its text; fails on a timeout."""
-        seen = []
-        while True:
-            try:
-                message = await self.reply(timeout)
-            except ConversationError:
-                raise ConversationError(f"no message with {fragments!r}; the bot sent: {seen!r}") from None
-            text = message_text(message)
-            seen.append(text[:120])
-            if all(fragment in text for fragment in fragments):
-                return message
 
     def keyboard_texts(self) -> list[str]:
         """The reply keyboard the person sees now, flattened."""
@@ -141,7 +169,8 @@ class LocalUser:
     def _inline_button(self, text: str, message: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
         """The button whose text is `text`, else the first that contains it; newest message first."""
         if message is not None:
-            candidates = [self.chat.messages.get(message["message_id"], message)]
+            chat = self.server.chats[message["chat"]["id"]]
+            candidates = [chat.messages.get(message["message_id"], message)]
         else:
             candidates = sorted(self.chat.messages.values(), key=lambda m: m["message_id"], reverse=True)
         buttons = [

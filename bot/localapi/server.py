@@ -75,9 +75,13 @@ class Chat:
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     reply_keyboard: dict[str, Any] | None = None
     next_message_id: int = 1
+    is_forum: bool = False
+    topics: dict[int, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.is_forum:
+            data["is_forum"] = True
         for key in ("title", "first_name", "username"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
@@ -192,6 +196,10 @@ class LocalBotApi:
             user["username"] = username
         self.users[user_id] = user
         self.chats.setdefault(user_id, Chat(id=user_id, type="private", first_name=first_name, username=username))
+
+    def add_group(self, chat_id: int, title: str, is_forum: bool = False) -> None:
+        chat = Chat(id=chat_id, type="supergroup", title=title, is_forum=is_forum)
+        self.chats.setdefault(chat_id, chat)
 
     async def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
         update["update_id"] = next(self._update_ids)
@@ -370,6 +378,18 @@ class LocalBotApi:
             return None, []
         return _formatted(params["caption"], params.get("parse_mode"), MAX_CAPTION, "message caption")
 
+    async def _m_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        if not chat.is_forum:
+            raise bad_request("the chat is not a forum")
+        name = str(params.get("name") or "")
+        if not 1 <= len(name) <= 128:
+            raise bad_request("topic name must be 1-128 characters")
+        thread_id = self._next_id(chat)  # a topic's id is the id of the service message that opens it
+        chat.topics[thread_id] = name
+        await self._record(chat, ChatEvent("topic", {"message_thread_id": thread_id, "name": name}, "createForumTopic"))
+        return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
+
     async def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat, message = self._editable(params)
         text, entities = _formatted(params.get("text", ""), params.get("parse_mode"), MAX_TEXT, "message text")
@@ -440,6 +460,11 @@ class LocalBotApi:
 
     async def _send(self, chat: Chat, method: str, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         raw_markup = params.get("reply_markup")
+        thread_id = params.get("message_thread_id")
+        if thread_id is not None:
+            if not chat.is_forum or int(thread_id) not in chat.topics:
+                raise bad_request("message thread not found")
+            content.update(message_thread_id=int(thread_id), is_topic_message=True)
         message: dict[str, Any] = {
             "message_id": self._next_id(chat),
             "date": int(time.time()),

@@ -1,0 +1,111 @@
+"""What staff work with besides requests: invite links, bound staff groups and forum topics, saved replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+
+from storage.requests import now_iso
+
+
+@dataclass(frozen=True, slots=True)
+class StaffGroup:
+    center_id: int
+    chat_id: int
+    is_forum: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SavedReply:
+    id: int
+    center_id: int
+    locale: str
+    title: str
+    text: str
+
+
+class InviteRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def create(self, token: str, center_id: int, created_by: int, valid_for: timedelta) -> None:
+        expires = (datetime.now(UTC) + valid_for).isoformat(timespec="seconds")
+        await self._db.execute(
+            "INSERT INTO staff_invites (token, center_id, created_by, expires_at) VALUES (?, ?, ?, ?)",
+            (token, center_id, created_by, expires),
+        )
+        await self._db.commit()
+
+    async def redeem(self, token: str, user_id: int) -> int | None:
+        """The center the invite is for, once: a used or expired invite gives None."""
+        cursor = await self._db.execute(
+            "UPDATE staff_invites SET used_by = ?, used_at = ? WHERE token = ? AND used_by IS NULL "
+            "AND expires_at > ? RETURNING center_id",
+            (user_id, now_iso(), token, now_iso()),
+        )
+        row = await cursor.fetchone()
+        await cursor.close()
+        await self._db.commit()
+        return int(row[0]) if row else None
+
+
+class GroupRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def bind(self, center_id: int, chat_id: int, is_forum: bool, bound_by: int) -> None:
+        await self._db.execute("DELETE FROM center_groups WHERE chat_id = ? OR center_id = ?", (chat_id, center_id))
+        await self._db.execute(
+            "INSERT INTO center_groups (center_id, chat_id, is_forum, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)",
+            (center_id, chat_id, int(is_forum), bound_by, now_iso()),
+        )
+        await self._db.commit()
+
+    async def of_center(self, center_id: int) -> StaffGroup | None:
+        async with self._db.execute(
+            "SELECT center_id, chat_id, is_forum FROM center_groups WHERE center_id = ?", (center_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return StaffGroup(row[0], row[1], bool(row[2])) if row else None
+
+    async def topic(self, request_id: int) -> int | None:
+        async with self._db.execute("SELECT thread_id FROM request_topics WHERE request_id = ?", (request_id,)) as c:
+            row = await c.fetchone()
+        return int(row[0]) if row else None
+
+    async def save_topic(self, request_id: int, chat_id: int, thread_id: int) -> None:
+        await self._db.execute(
+            "INSERT OR REPLACE INTO request_topics (request_id, chat_id, thread_id) VALUES (?, ?, ?)",
+            (request_id, chat_id, thread_id),
+        )
+
+
+class SavedReplyRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def add(self, center_id: int, locale: str, title: str, text: str) -> int:
+        cursor = await self._db.execute(
+            "INSERT INTO saved_replies (center_id, locale, title, text) VALUES (?, ?, ?, ?)",
+            (center_id, locale, title, text),
+        )
+        await self._db.commit()
+        return int(cursor.lastrowid or 0)
+
+    async def for_center(self, center_id: int, locale: str | None = None) -> list[SavedReply]:
+        sql = "SELECT id, center_id, locale, title, text FROM saved_replies WHERE center_id = ?"
+        params: tuple[object, ...] = (center_id,)
+        if locale is not None:
+            sql += " AND locale = ?"
+            params = (center_id, locale)
+        async with self._db.execute(sql + " ORDER BY id", params) as cursor:
+            return [SavedReply(*row) for row in await cursor.fetchall()]
+
+    async def get(self, reply_id: int) -> SavedReply | None:
+        async with self._db.execute(
+            "SELECT id, center_id, locale, title, text FROM saved_replies WHERE id = ?", (reply_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return SavedReply(*row) if row else None

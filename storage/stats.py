@@ -1,0 +1,36 @@
+"""What the coordinators' numbers are computed from: no text and no identity, only the facts of each request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFacts:
+    center_id: int
+    category: str
+    status: str
+    created_at: str
+    taken_at: str | None
+    resolved_at: str | None
+    rating: int | None
+
+
+class StatsRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def rows(self) -> list[RequestFacts]:
+        async with self._db.execute(
+            "SELECT center_id, category, status, created_at, taken_at, resolved_at, rating FROM help_requests"
+        ) as cursor:
+            return [RequestFacts(*row) for row in await cursor.fetchall()]
+
+    async def export_rows(self) -> list[tuple[object, ...]]:
+        async with self._db.execute(
+            "SELECT r.id, c.slug, r.category, r.status, r.urgent, r.contact_method, r.created_at, r.taken_at, "
+            "r.resolved_at, r.rating FROM help_requests r JOIN centers c ON c.id = r.center_id ORDER BY r.id"
+        ) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
