@@ -41,6 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("user_id", type=int, help="Telegram user id")
         sub.add_argument("center_id", help="the center's id (slug), as in centers export")
     staff.add_parser("list", help="every staff member and their center")
+
+    replies = commands.add_parser("replies", help="saved replies staff can send with one tap").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    add_reply = replies.add_parser("add", help="add a saved reply for a center in one language")
+    add_reply.add_argument("center_id", help="the center's id (slug)")
+    add_reply.add_argument("locale", choices=["kk", "ru"])
+    add_reply.add_argument("title", help="the button's label")
+    add_reply.add_argument("text", help="the text sent to the person")
+    list_replies = replies.add_parser("list", help="a center's saved replies")
+    list_replies.add_argument("center_id")
+
+    export = commands.add_parser("export", help="data for coordinators").add_subparsers(
+        dest="action", metavar="WHAT", required=True
+    )
+    export_requests = export.add_parser("requests", help="every request as CSV: facts only, no text or identity")
+    export_requests.add_argument("file", type=Path)
     return parser
 
 
@@ -73,6 +90,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await cli.migrate_command(settings)
     if args.command == "staff":
         return await cli.staff_command(args, settings)
+    if args.command == "replies":
+        return await cli.replies_command(args, settings)
+    if args.command == "export":
+        return await cli.export_command(args, settings)
     return await cli.centers_command(args, settings)
 
 

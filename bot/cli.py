@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 
 from bot.services.centers import centers_to_csv, parse_centers_csv
+from bot.services.requests import request_number
 from bot.settings import Settings
 from storage.bootstrap import load_sample_centers, open_database
 from storage.centers import CenterRepository
 from storage.database import connect, migrate
 from storage.staff import StaffRepository
+from storage.staff_tools import SavedReplyRepository
+from storage.stats import StatsRepository
 
 CENTER_LINK = "https://t.me/{username}?start=c_{slug}"
 
@@ -79,6 +83,50 @@ async def staff_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0 if removed else 1
     finally:
         await connection.close()
+
+
+async def replies_command(args: argparse.Namespace, settings: Settings) -> int:
+    connection = await open_database(settings)
+    try:
+        center = await CenterRepository(connection).by_slug(args.center_id)
+        if center is None:
+            print(f"no center with id '{args.center_id}'", file=sys.stderr)
+            return 1
+        replies = SavedReplyRepository(connection)
+        if args.action == "add":
+            if not args.title.strip() or not args.text.strip() or len(args.text) > 3500:
+                print("the title and the text must not be empty; the text at most 3500 characters", file=sys.stderr)
+                return 1
+            reply_id = await replies.add(center.id, args.locale, args.title.strip()[:40], args.text.strip())
+            print(f"saved reply {reply_id} added to {center.slug} ({args.locale})")
+            return 0
+        for reply in await replies.for_center(center.id):
+            print(f"{reply.id}\t{reply.locale}\t{reply.title}\t{reply.text}")
+        return 0
+    finally:
+        await connection.close()
+
+
+EXPORT_COLUMNS = (
+    "number", "center", "category", "status", "urgent", "contact_method", "created_at", "taken_at", "resolved_at",
+    "rating",
+)  # fmt: skip
+
+
+async def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Requests as facts (no text, name, phone or Telegram id), for coordinators' spreadsheets."""
+    connection = await open_database(settings)
+    try:
+        rows = await StatsRepository(connection).export_rows()
+    finally:
+        await connection.close()
+    with args.file.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            writer.writerow([request_number(int(row[0])), *row[1:]])  # type: ignore[call-overload]
+    print(f"wrote {len(rows)} requests to {args.file}")
+    return 0
 
 
 async def _import(args: argparse.Namespace, repository: CenterRepository) -> int:

@@ -61,10 +61,12 @@ class Helpdesk:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """One unit of work: committed whole (and the outbox woken), or rolled back whole."""
+        """One unit of work: committed whole (and the outbox woken), or rolled back whole. The catalogs are
+        current inside, so texts render also where no handler set them (the escalation task, tests)."""
         async with self._lock:
             try:
-                yield
+                with self.i18n.context():
+                    yield
                 await self.requests.commit()
             except BaseException:
                 await self.requests.rollback()

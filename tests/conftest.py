@@ -45,6 +45,7 @@ class BotProcess:
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = workdir / "bot.log"
+        self.database = workdir / "bot.db"
 
     async def start(self) -> None:
         polls_before = self._polls()
@@ -115,10 +116,13 @@ def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, 
 
 
 @pytest.fixture(scope="module")
-async def bot_process(api: LocalBotApi, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotProcess]:
-    """One bot process for a test module (starting one costs seconds); each test talks as new people."""
+async def bot_process(
+    api: LocalBotApi, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> AsyncIterator[BotProcess]:
+    """One bot process for a test module (starting one costs seconds); each test talks as new people.
+    A module's BOT_ENV dict adds settings (e.g. ADMIN_IDS)."""
     workdir = tmp_path_factory.mktemp("bot")
-    process = BotProcess(api, workdir, bot_environment(api, workdir))
+    process = BotProcess(api, workdir, bot_environment(api, workdir, **getattr(request.module, "BOT_ENV", {})))
     await process.start()
     yield process
     if process.process is not None:

@@ -1,0 +1,215 @@
+"""Staff tools end to end: transfer, spam, notes, saved replies, the queue, escalation, numbers, invites, groups."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.localapi.people import LocalGroup, LocalUser, inline_buttons, message_text
+from bot.localapi.server import LocalBotApi
+from tests.conftest import BotProcess, PersonFactory, choose_language
+
+ADMIN_ID = 900001
+BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "ESCALATE_AFTER_HOURS": "1", "ESCALATION_CHECK_SECONDS": "0.5"}
+
+
+async def make_staff(bot: BotProcess, person: PersonFactory, center: str, name: str) -> LocalUser:
+    staff = person("kk", first_name=name)
+    await choose_language(staff, "kk")
+    await bot.cli("staff", "add", str(staff.id), center)
+    return staff
+
+
+async def quick_request(person: PersonFactory, center: str, text: str, category: str = "Другое") -> LocalUser:
+    """A Russian-speaking person sends an anonymous request to `center` from its deep link."""
+    citizen = person("ru")
+    await citizen.send(f"/start c_{center}")
+    await citizen.reply()
+    await citizen.click("Русский")
+    for _ in range(3):
+        await citizen.reply()
+    await citizen.click("Обратиться в этот центр")
+    await citizen.reply()
+    await citizen.click(category)
+    await citizen.reply_with("Опишите ситуацию")
+    await citizen.send(text)
+    await citizen.reply_with("Как центру связаться")
+    await citizen.click("Остаться анонимным")
+    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
+    await citizen.reply_with("отправлено в")
+    return citizen
+
+
+@pytest.fixture(scope="module")
+async def admin(api: LocalBotApi, bot_process: BotProcess) -> LocalUser:
+    """The administrator named in ADMIN_IDS, with Russian chosen."""
+    user = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
+    await choose_language(user, "ru")
+    return user
+
+
+def request_id_of(message: dict) -> int:
+    return int(message_text(message).split("R-")[1][:6])
+
+
+async def test_transfer_moves_the_request_and_its_rights(running_bot: BotProcess, person: PersonFactory) -> None:
+    first = await make_staff(running_bot, person, "almaty-city", "Айша")
+    second = await make_staff(running_bot, person, "almaty-auezov", "Бота")
+    citizen = await quick_request(person, "almaty-city", "Нужен юрист по алиментам")
+    notice = await first.reply_with("алиментам")
+
+    await first.click("Басқаға беру", notice)
+    choices = await first.reply_with("қай орталыққа")
+    assert inline_buttons(choices)[0] == "Әуезов ауданының отбасын қолдау орталығы"  # the nearest one
+    await first.click("Әуезов ауданының", choices)
+    moved = await second.reply_with("алиментам")
+    assert "Әуезов ауданының" in message_text(moved)
+    closed = await first.edit()
+    assert "берілді" in message_text(closed) and inline_buttons(closed) == []
+    assert "передано в «Центр поддержки семьи Ауэзовского района»" in message_text(await citizen.reply_with("передано"))
+
+    refused = await first.click_data(f"tk:{request_id_of(moved)}", notice)
+    assert refused["show_alert"] and "басқа орталыққа" in refused["text"]
+    await second.click("Алу", moved)
+    assert "специалист работает" in message_text(await citizen.reply_with("специалист"))
+
+
+async def test_spam_closes_without_buttons(running_bot: BotProcess, person: PersonFactory) -> None:
+    staff = await make_staff(running_bot, person, "jambyl-taraz", "Нұрлан")
+    citizen = await quick_request(person, "jambyl-taraz", "купите рекламу дешево")
+    notice = await staff.reply_with("рекламу")
+    await staff.click("Спам", notice)
+    assert "закрыто" in message_text(await citizen.reply_with("закрыто"))
+    edited = await staff.edit()
+    assert "Спам ретінде жапқан: Нұрлан" in message_text(edited) and inline_buttons(edited) == []
+    again = await staff.click_data(f"rs:{request_id_of(notice)}", notice)
+    assert again["show_alert"] and "жабылған" in again["text"]
+
+
+async def test_internal_note_reaches_colleagues_not_the_person(running_bot: BotProcess, person: PersonFactory) -> None:
+    author = await make_staff(running_bot, person, "kyzylorda-city", "Ақбота")
+    colleague = await make_staff(running_bot, person, "kyzylorda-city", "Ержан")
+    citizen = await quick_request(person, "kyzylorda-city", "Сын не ходит в школу", "Ситуация с ребёнком")
+    notice = await author.reply_with("школу")
+    await colleague.reply_with("школу")
+    await author.click("Жазба", notice)
+    await author.reply_with("ішкі жазба")
+    await author.send("Мектеп психологына хабарластым")
+    await author.reply_with("Жазба сақталды")
+    note = await colleague.reply_with("Мектеп психологына")
+    assert "Ақбота" in message_text(note)
+    await citizen.send("/my")  # the next thing the person sees is their list: no note came before it
+    assert "Ваши обращения" in message_text(await citizen.reply())
+
+
+async def test_saved_reply_in_one_tap(running_bot: BotProcess, person: PersonFactory) -> None:
+    staff = await make_staff(running_bot, person, "mangystau-aktau", "Гүлмира")
+    await running_bot.cli("replies", "add", "mangystau-aktau", "ru", "Запись", "Приходите в среду к 10:00.")
+    await running_bot.cli("replies", "add", "mangystau-aktau", "kk", "Жазылу", "Сәрсенбі 10:00-де келіңіз.")
+    citizen = await quick_request(person, "mangystau-aktau", "Хочу на консультацию")
+    notice = await staff.reply_with("консультацию")
+    await staff.click("Жауап беру", notice)
+    prompt = await staff.reply_with("бір хабарламамен")
+    assert inline_buttons(prompt) == ["📋 Запись"]  # only the replies in the person's language
+    await staff.click("Запись", prompt)
+    assert "Приходите в среду к 10:00." in message_text(await citizen.reply_with("Приходите"))
+
+
+async def test_queue_urgent_first_a_page_at_a_time(running_bot: BotProcess, person: PersonFactory) -> None:
+    staff = await make_staff(running_bot, person, "north-kz-petropavl", "Самат")
+    for number in range(5):
+        await quick_request(person, "north-kz-petropavl", f"Обычный вопрос {number}")
+    await quick_request(person, "north-kz-petropavl", "Отец угрожает нам", "Семейный конфликт")
+    await staff.send("/queue")
+    page = await staff.reply_with("Ашық өтініштер: 6")
+    buttons = inline_buttons(page)
+    assert buttons[0].startswith("🚨 R-") and buttons[-1] == "➡️" and len(buttons) == 6
+    await staff.click("➡️", page)
+    second = await staff.edit()
+    assert "(2 беттің 2-беті)" in message_text(second) and inline_buttons(second)[-1] == "⬅️"
+    await staff.click(inline_buttons(second)[0], second)
+    assert "Обычный вопрос" in message_text(await staff.reply_with("Обычный вопрос"))
+    stranger = person("kk")
+    await choose_language(stranger, "kk")
+    await stranger.send("/queue")
+    assert "қызметкерлеріне арналған" in message_text(await stranger.reply())
+
+
+async def test_escalation_after_the_moved_clock(
+    running_bot: BotProcess, person: PersonFactory, admin: LocalUser
+) -> None:
+    staff = await make_staff(running_bot, person, "west-kz-oral", "Әлия")
+    await quick_request(person, "west-kz-oral", "Никто не берёт мой вопрос")
+    notice = await staff.reply_with("Никто не берёт")
+    two_hours_ago = (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="seconds")
+    with sqlite3.connect(running_bot.database) as db:  # the clock moves for this request only
+        db.execute("UPDATE help_requests SET created_at = ? WHERE id = ?", (two_hours_ago, request_id_of(notice)))
+    assert "1 сағат бойы ешкім алмады" in message_text(await staff.reply_with("ешкім алмады"))
+    assert "никто не взял уже 1 час" in message_text(await admin.reply_with("никто не взял"))
+    await asyncio.sleep(1.5)  # three more checks: escalated once, not again
+    repeated = [m for m in staff.chat.messages.values() if "ешкім алмады" in message_text(m)]
+    assert len(repeated) == 1
+
+
+async def test_admin_stats_invites_and_export(running_bot: BotProcess, person: PersonFactory, admin: LocalUser) -> None:
+    await admin.send("/stats")
+    numbers = message_text(await admin.reply_with("Обращений:"))
+    assert "По статусу" in numbers and "Медианное время до взятия в работу" in numbers
+
+    await admin.send("/invite karaganda-city")
+    invite = message_text(await admin.reply_with("Одноразовое приглашение"))
+    token = invite.split("start=s_")[1].split()[0]
+    newcomer = person("kk")
+    await newcomer.send(f"/start s_{token}")
+    await newcomer.reply()
+    await newcomer.click("Қазақша")
+    assert "қызметкерісіз" in message_text(await newcomer.reply_with("қызметкерісіз"))
+    latecomer = person("kk")
+    await choose_language(latecomer, "kk")
+    await latecomer.send(f"/start s_{token}")
+    assert "пайдаланылған" in message_text(await latecomer.reply())
+    await quick_request(person, "karaganda-city", "Первое обращение нового сотрудника")
+    await newcomer.reply_with("Первое обращение нового сотрудника")
+
+    stranger = person("ru")
+    await choose_language(stranger, "ru")
+    await stranger.send("/stats")
+    assert "для администраторов" in message_text(await stranger.reply())
+
+    exported = running_bot.workdir / "requests.csv"
+    await running_bot.cli("export", "requests", str(exported))
+    content = exported.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(content.splitlines()))
+    assert rows and rows[0]["number"].startswith("R-")
+    assert "Первое обращение" not in content  # facts only, no text
+
+
+async def test_forum_group_gets_a_topic_per_request(
+    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
+) -> None:
+    staff = await make_staff(running_bot, person, "turkistan-city", "Дәурен")
+    group = LocalGroup(api, -100777, "Түркістан ОҚО", is_forum=True)
+    await staff.send("/bind", group=group)
+    assert "жеке тақырып" in message_text(await group.reply())
+    citizen = await quick_request(person, "turkistan-city", "Вопрос для группы")
+    topic = await group.next_event()
+    assert topic.kind == "topic" and topic.message["name"].startswith("R-")
+    notice = await group.reply_with("Вопрос для группы")
+    thread = notice["message_thread_id"]
+    assert thread == topic.message["message_thread_id"]
+    await staff.click("Жауап беру", notice)
+    prompt = await group.reply_with("бір хабарламамен")
+    sent = [
+        params for method, params in api.calls if method == "sendMessage" and params.get("chat_id") == group.chat_id
+    ]
+    assert prompt["message_thread_id"] == thread and sent[-1]["reply_markup"]["force_reply"]
+    await staff.send("Топтан жауап береміз", group=group, thread_id=thread, reply_to=prompt)
+    await group.reply_with("Жіберілді")
+    assert "Топтан жауап береміз" in message_text(await citizen.reply_with("Топтан"))
+    outsider = person("kk")  # a group member who is not staff
+    refused = await outsider.click_data(f"tk:{request_id_of(notice)}", notice)
+    assert refused["show_alert"] and "басқа орталыққа" in refused["text"]

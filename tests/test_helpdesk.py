@@ -1,0 +1,102 @@
+"""The help desk and the coordinators' numbers, called directly on a temporary database with a moved clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import aiosqlite
+import pytest
+
+from bot.helpdesk import Helpdesk
+from bot.i18n import create_i18n
+from bot.services.requests import RuleError
+from bot.services.stats import summarize
+from storage.bootstrap import load_sample_centers
+from storage.centers import CenterRepository
+from storage.outbox import OutboxRepository
+from storage.requests import NewRequest
+from storage.stats import RequestFacts, StatsRepository
+
+
+@pytest.fixture
+async def desk(db: aiosqlite.Connection) -> Helpdesk:
+    await load_sample_centers(db)
+    return Helpdesk(db, create_i18n("kk"), admin_ids=(42,))
+
+
+async def submit(desk: Helpdesk, slug: str = "astana-zhanuya", text: str = "Помогите") -> int:
+    center = await desk.centers.by_slug(slug)
+    assert center is not None
+    new = NewRequest(7, center.id, "other", False, "anonymous", None, None, "ru", text)
+    return (await desk.submit(new)).id
+
+
+async def test_a_center_without_staff_notifies_the_admins(desk: Helpdesk, db: aiosqlite.Connection) -> None:
+    await submit(desk)
+    due = await OutboxRepository(db).due()
+    assert [item.chat_id for item in due] == [42] and due[0].notice
+
+
+async def test_escalation_waits_for_its_hour_and_happens_once(desk: Helpdesk) -> None:
+    request = await desk.requests.get(await submit(desk))
+    assert request is not None
+    created = datetime.fromisoformat(request.created_at)
+    after = timedelta(hours=4)
+    assert await desk.escalate_due(after, now=created + timedelta(hours=3, minutes=59)) == []
+    assert await desk.escalate_due(after, now=created + after) == [request.id]
+    assert await desk.escalate_due(after, now=created + timedelta(hours=9)) == []
+
+
+async def test_taken_requests_are_not_escalated(desk: Helpdesk) -> None:
+    request = await desk.requests.get(await submit(desk))
+    assert request is not None
+    await desk.take(request, 42, "Admin")
+    later = datetime.fromisoformat(request.created_at) + timedelta(days=1)
+    assert await desk.escalate_due(timedelta(hours=4), now=later) == []
+
+
+async def test_only_one_of_two_staff_takes_a_request(desk: Helpdesk) -> None:
+    request = await desk.requests.get(await submit(desk))
+    assert request is not None
+    await desk.take(request, 42, "First")
+    with pytest.raises(RuleError):
+        await desk.take(request, 43, "Second")  # pressed on the same, now stale, notice
+
+
+async def test_transfer_to_the_same_center_is_refused(desk: Helpdesk) -> None:
+    request = await desk.requests.get(await submit(desk))
+    assert request is not None
+    same = await desk.centers.get(request.center_id)
+    assert same is not None
+    with pytest.raises(RuleError):
+        await desk.transfer(request, 42, same)
+
+
+async def test_a_failed_unit_of_work_leaves_nothing(desk: Helpdesk, db: aiosqlite.Connection) -> None:
+    with pytest.raises(RuntimeError):
+        async with desk.transaction():
+            await submit_inside(desk)
+            raise RuntimeError("crash between the request and its notices")
+    assert await StatsRepository(db).rows() == []
+    assert await OutboxRepository(db).pending_count() == 0
+
+
+async def submit_inside(desk: Helpdesk) -> None:
+    center = await CenterRepository(desk.connection).by_slug("astana-zhanuya")
+    assert center is not None
+    await desk.requests.create(NewRequest(7, center.id, "other", False, "anonymous", None, None, "ru", "x"))
+
+
+def test_stats_leave_spam_out_of_help_given() -> None:
+    base = "2026-01-01T10:00:00+00:00"
+    rows = [
+        RequestFacts(1, "legal", "resolved", base, "2026-01-01T11:00:00+00:00", "2026-01-02T10:00:00+00:00", 5),
+        RequestFacts(1, "legal", "resolved", base, "2026-01-01T13:00:00+00:00", "2026-01-01T16:00:00+00:00", 3),
+        RequestFacts(2, "other", "spam", base, "2026-01-01T10:01:00+00:00", "2026-01-01T10:02:00+00:00", None),
+        RequestFacts(2, "child", "new", base, None, None, None),
+    ]
+    summary = summarize(rows)
+    assert summary.total == 4 and summary.by_center[1] == 2 and summary.by_status["spam"] == 1
+    assert summary.median_take_seconds == 2 * 3600  # 1 h and 3 h; the spam's minute is not help
+    assert summary.median_resolve_seconds == (24 * 3600 + 6 * 3600) / 2
+    assert summary.mean_rating == 4
