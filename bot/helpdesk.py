@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from html import escape
 
 import aiosqlite
 from aiogram.types import ForceReply, InlineKeyboardMarkup
@@ -29,6 +30,7 @@ from storage.staff_tools import GroupRepository, InviteRepository, SavedReplyRep
 from storage.users import UserRepository
 
 CHUNK = 4000
+MAX_TEXT = 4096
 Markup = InlineKeyboardMarkup | ForceReply | None
 
 
@@ -38,6 +40,7 @@ class Target:
 
     chat_id: int
     locale: str
+    group: bool = False
     topic: bool = False
 
 
@@ -88,11 +91,12 @@ class Helpdesk:
         async with self.transaction():
             await self.requests.add_message(request.id, "person", text)
             targets = await self._targets(request.center_id)
-            if request.assignee_id and not any(target.topic for target in targets):
+            if request.assignee_id and not any(target.group for target in targets):  # a group sees it all
                 targets = [Target(request.assignee_id, await self.locale_of(request.assignee_id))]
             for target in targets:
                 with self.i18n.use_locale(target.locale):
-                    await self._enqueue(target, rv.person_wrote(request, text), rv.staff_actions(request), request)
+                    header, markup = rv.person_wrote_header(request), rv.staff_actions(request)
+                    await self._enqueue_with_body(target, header, text, markup, request)
 
     async def rate(self, request: HelpRequest, score: int) -> None:
         async with self.transaction():
@@ -131,9 +135,9 @@ class Helpdesk:
             if request.user_id is not None:
                 center = await self._center(request)
                 with self.i18n.use_locale(request.locale):
-                    answer = rv.staff_answer(center, request, text, request.locale)
+                    header = rv.staff_answer_header(center, request, request.locale)
                     person = Target(request.user_id, request.locale)
-                    await self._enqueue(person, answer, rv.person_reply_button(request.id), request)
+                    await self._enqueue_with_body(person, header, text, rv.person_reply_button(request.id), request)
 
     async def add_note(self, request: HelpRequest, actor_id: int, actor_name: str, text: str) -> None:
         """An internal note: the center's other staff see it, the person never does."""
@@ -144,7 +148,7 @@ class Helpdesk:
                 if target.chat_id == actor_id:
                     continue
                 with self.i18n.use_locale(target.locale):
-                    await self._enqueue(target, rv.note_notice(request, actor_name, text), None, request)
+                    await self._enqueue_with_body(target, rv.note_header(request, actor_name), text, None, request)
 
     async def transfer(self, request: HelpRequest, actor_id: int, to_center: Center) -> HelpRequest:
         async with self.transaction():
@@ -225,6 +229,14 @@ class Helpdesk:
             await self.requests.audit(user_id, None, "join", str(center_id))
             return await self.centers.get(center_id)
 
+    async def set_reachable(self, user_id: int, reachable: bool) -> None:
+        """A staff member blocked the bot (notices skip them) or came back."""
+        async with self.transaction():
+            if reachable:
+                await self.staff.mark_reachable(user_id)
+            else:
+                await self.staff.mark_blocked(user_id)
+
     async def locale_of(self, user_id: int) -> str:
         user = await self.users.get(user_id)
         return user.locale if user and user.locale else self.i18n.default_locale
@@ -286,7 +298,7 @@ class Helpdesk:
         """The center's group if it has one; else its staff who can be reached; else the admins."""
         group = await self.groups.of_center(center_id)
         if group is not None:
-            return [Target(group.chat_id, self.i18n.default_locale, topic=group.is_forum)]
+            return [Target(group.chat_id, self.i18n.default_locale, group=True, topic=group.is_forum)]
         members = [member.user_id for member in await self.staff.of_center(center_id) if not member.blocked_bot]
         return [Target(chat_id, await self.locale_of(chat_id)) for chat_id in members or self.admin_ids]
 
@@ -310,6 +322,22 @@ class Helpdesk:
             )
             return
         await self._enqueue_plain(target, "sendMessage", params, request, notice=notice)
+
+    async def _enqueue_with_body(
+        self, target: Target, header: str, body: str, markup: Markup, request: HelpRequest
+    ) -> None:
+        """An HTML header and a person's text: one message when it fits Telegram's limit, else the header and
+        the text whole in plain parts, the buttons under the last."""
+        if len(header) + 2 + len(body) <= MAX_TEXT:  # the HTML is never shorter than the text it shows
+            await self._enqueue(target, f"{header}\n\n{escape(body)}", markup, request)
+            return
+        await self._enqueue(target, header, None, request)
+        chunks = [body[start : start + CHUNK] for start in range(0, len(body), CHUNK)]
+        for number, chunk in enumerate(chunks, start=1):
+            params: dict[str, object] = {"text": chunk}
+            if number == len(chunks) and markup is not None:
+                params["reply_markup"] = markup.model_dump(exclude_none=True)
+            await self._enqueue_plain(target, "sendMessage", params, request)
 
     async def _enqueue_plain(
         self, target: Target, method: str, params: dict[str, object], request: HelpRequest, notice: bool = False

@@ -109,7 +109,7 @@ class OutboxWorker:
             log.warning("outbox %s: %s, retry in %.0f s", item.id, type(error).__name__, delay)
             await self._outbox.retry_later(item.id, delay, type(error).__name__)
         except TelegramForbiddenError:
-            log.warning("outbox %s: chat %s blocked the bot", item.id, item.chat_id)
+            log.warning("outbox %s: the recipient blocked the bot", item.id)  # no ids of people in logs
             await self._staff.mark_blocked(item.chat_id)
             await self._outbox.mark_failed(item.id, "403")
         except TelegramBadRequest as error:

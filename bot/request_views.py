@@ -266,10 +266,9 @@ def status_changed(request: HelpRequest) -> str:
     return _("Your request {number}: {status}.").format(number=request.number, status=_(STATUS_NAMES[request.status]))
 
 
-def staff_answer(center: Center, request: HelpRequest, text: str, locale: str) -> str:
-    return _("<b>{center}</b> · {number}\n\n{text}").format(
-        center=escape(center.name(locale)), number=request.number, text=escape(text)
-    )
+def staff_answer_header(center: Center, request: HelpRequest, locale: str) -> str:
+    """Signed with the center's name, never a staff member's account."""
+    return f"<b>{escape(center.name(locale))}</b> · {request.number}"
 
 
 def ask_rating(request: HelpRequest) -> str:
@@ -343,9 +342,9 @@ def transferred_for_person(request: HelpRequest, center: Center, locale: str) ->
     )
 
 
-def note_notice(request: HelpRequest, author: str, text: str) -> str:
-    return _("📝 {number}: internal note from {name} (the person does not see it):\n\n{text}").format(
-        number=request.number, name=escape(author), text=escape(text)
+def note_header(request: HelpRequest, author: str) -> str:
+    return _("📝 {number}: internal note from {name} (the person does not see it):").format(
+        number=request.number, name=escape(author)
     )
 
 
@@ -438,8 +437,8 @@ def staff_contact(request: HelpRequest) -> str:
     return _("{name}, answer through the bot").format(name=name)
 
 
-def person_wrote(request: HelpRequest, text: str) -> str:
-    return _("💬 {number}: the person answered:\n\n{text}").format(number=request.number, text=escape(text))
+def person_wrote_header(request: HelpRequest) -> str:
+    return _("💬 {number}: the person answered:").format(number=request.number)
 
 
 def not_allowed() -> str:

@@ -13,7 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, Message
 
 from bot import keyboards
 from bot import request_views as rv
@@ -244,6 +244,12 @@ async def _show_queue(
         await message.edit_text(text, reply_markup=markup)
     else:
         await message.answer(text, reply_markup=markup)
+
+
+@router.my_chat_member(F.chat.type == "private")
+async def blocked_or_back(update: ChatMemberUpdated, helpdesk: Helpdesk) -> None:
+    """Telegram tells the bot when a person blocks or unblocks it; for staff, notices follow that."""
+    await helpdesk.set_reachable(update.from_user.id, update.new_chat_member.status != "kicked")
 
 
 @router.message(Command("bind"), F.chat.type.in_({"group", "supergroup"}))

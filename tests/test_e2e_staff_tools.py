@@ -213,3 +213,71 @@ async def test_forum_group_gets_a_topic_per_request(
     outsider = person("kk")  # a group member who is not staff
     refused = await outsider.click_data(f"tk:{request_id_of(notice)}", notice)
     assert refused["show_alert"] and "басқа орталыққа" in refused["text"]
+
+
+async def test_a_staff_member_who_blocked_the_bot_is_skipped_and_others_told(
+    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
+) -> None:
+    gone = await make_staff(running_bot, person, "aktobe-city", "Кетті")
+    present = await make_staff(running_bot, person, "aktobe-city", "Қалды")
+    api.chats[gone.id].blocked_bot = True  # blocked without the bot noticing: the send meets a 403
+    await quick_request(person, "aktobe-city", "Первое после блокировки")
+    await present.reply_with("Первое после блокировки")
+    forbidden = [r for r in api.refusals if r.code == 403]
+    assert len(forbidden) == 1
+    api.refusals[:] = [r for r in api.refusals if r.code != 403]
+    assert "blocked the bot" in await running_bot.cli("staff", "list")
+
+    await api.set_blocked(gone.id, False)  # unblocked: Telegram tells the bot, notices resume
+    await asyncio.sleep(0.5)
+    await quick_request(person, "aktobe-city", "Второе после возвращения")
+    await gone.reply_with("Второе после возвращения")
+
+
+async def test_full_cycle_with_two_staff_in_a_group(
+    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
+) -> None:
+    binder = await make_staff(running_bot, person, "abai-semey", "Марат")
+    colleague = await make_staff(running_bot, person, "abai-semey", "Сәуле")
+    group = LocalGroup(api, -100888, "Семей ОҚО")
+    await binder.send("/bind", group=group)
+    await group.reply_with("Абай облысының")
+    citizen = person("ru")
+    await citizen.send("/start c_abai-semey")
+    await citizen.reply()
+    await citizen.click("Русский")
+    for _ in range(3):
+        await citizen.reply()
+    await citizen.click("Обратиться в этот центр")
+    await citizen.reply()
+    await citizen.click("Психологическая помощь")
+    await citizen.reply_with("Опишите ситуацию")
+    await citizen.send("Подросток не разговаривает с нами")
+    await citizen.reply_with("Как центру связаться")
+    await citizen.click("Ответьте мне здесь")
+    await citizen.click("Согласен", await citizen.reply_with("Согласие"))
+    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
+    await citizen.reply_with("отправлено в")
+
+    notice = await group.reply_with("Подросток")
+    await colleague.click("Алу", notice)
+    assert "Алған: Сәуле" in message_text(await group.edit())
+    await binder.click("Жауап беру", notice)
+    prompt = await group.reply_with("бір хабарламамен")
+    long_answer = "Сізге көмектесеміз. " + "Толығырақ түсіндірейін. " * 170
+    assert len(long_answer) > 4000
+    await binder.send(long_answer, group=group, reply_to=prompt)
+    await group.reply_with("Жіберілді")
+    await citizen.reply_with("специалист работает")
+    header = await citizen.reply_with("Центр поддержки семьи области Абай")
+    parts = [message_text(await citizen.reply()), message_text(await citizen.reply())]
+    assert "".join(parts) == long_answer  # more than one message can hold, arrived whole and in order
+    assert message_text(header).startswith("Центр поддержки семьи области Абай · R-")
+    await citizen.click("Ответить")
+    await citizen.reply_with("Напишите ответ")
+    await citizen.send("Спасибо, придём")
+    assert "Спасибо, придём" in message_text(await group.reply_with("өтініш иесі жауап берді"))
+    await colleague.click("Шешілді", notice)
+    rating = await citizen.reply_with("решено")
+    await citizen.click("⭐⭐⭐⭐", rating)
+    await citizen.reply_with("Спасибо!")

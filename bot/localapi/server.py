@@ -197,6 +197,24 @@ class LocalBotApi:
         self.users[user_id] = user
         self.chats.setdefault(user_id, Chat(id=user_id, type="private", first_name=first_name, username=username))
 
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        """The person blocks (or unblocks) the bot: sends to them fail with 403, and the bot is told."""
+        chat = self.chats[user_id]
+        chat.blocked_bot = blocked
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        member = {"user": self.bot_user}
+        await self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": chat.as_json(),
+                    "from": self.users[user_id],
+                    "date": int(time.time()),
+                    "old_chat_member": {**member, "status": old, **({"until_date": 0} if old == "kicked" else {})},
+                    "new_chat_member": {**member, "status": new, **({"until_date": 0} if new == "kicked" else {})},
+                }
+            }
+        )
+
     def add_group(self, chat_id: int, title: str, is_forum: bool = False) -> None:
         chat = Chat(id=chat_id, type="supergroup", title=title, is_forum=is_forum)
         self.chats.setdefault(chat_id, chat)
