@@ -242,6 +242,7 @@ async def test_full_cycle_with_two_staff_in_a_group(
     group = LocalGroup(api, -100888, "Семей ОҚО")
     await binder.send("/bind", group=group)
     await group.reply_with("Абай облысының")
+    api.fail_next("sendMessage", chat_id=group.chat_id, retry_after=1)  # the group is over its limit once
     citizen = person("ru")
     await citizen.send("/start c_abai-semey")
     await citizen.reply()
@@ -260,6 +261,8 @@ async def test_full_cycle_with_two_staff_in_a_group(
     await citizen.reply_with("отправлено в")
 
     notice = await group.reply_with("Подросток")
+    assert [r.code for r in api.refusals].count(429) == 1  # refused once, delivered after retry_after
+    api.refusals[:] = [r for r in api.refusals if r.code != 429]
     await colleague.click("Алу", notice)
     assert "Алған: Сәуле" in message_text(await group.edit())
     await binder.click("Жауап беру", notice)
