@@ -38,6 +38,8 @@ def help_text() -> str:
     return _(
         "<b>What I can do</b>\n"
         "/centers: find the nearest Family Support Center, its address, hours and phones\n"
+        "/request: ask a center for help in writing\n"
+        "/my: your requests and their status\n"
         "/sos: emergency numbers\n"
         "/lang: change the language\n"
         "/menu: main menu\n"
