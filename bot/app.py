@@ -15,6 +15,7 @@ from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 
 from bot.commands import register_bot_profile
+from bot.courses_desk import CourseDesk
 from bot.helpdesk import Helpdesk
 from bot.i18n import LocaleMiddleware, create_i18n
 from bot.middlewares import RepositoryMiddleware
@@ -22,7 +23,7 @@ from bot.outbox import OutboxWorker
 from bot.retry import RetryMiddleware
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
-from storage.bootstrap import ensure_centers, open_database
+from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.database import connect
 from storage.fsm import SQLiteStorage
 
@@ -46,25 +47,26 @@ def build_bot(settings: Settings, retry: bool = True) -> Bot:
 def build_dispatcher(
     connection: aiosqlite.Connection, settings: Settings, i18n: I18n, helpdesk: Helpdesk
 ) -> Dispatcher:
-    dispatcher = Dispatcher(storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk)
+    courses = CourseDesk(helpdesk, settings.zone)
+    dispatcher = Dispatcher(storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk, courses=courses)
     dispatcher.update.outer_middleware(RepositoryMiddleware(connection))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
 
-    escalation: list[asyncio.Task[None]] = []
+    jobs: list[asyncio.Task[None]] = []
 
     async def on_startup(bot: Bot) -> None:
         await register_bot_profile(bot, i18n)
         me = await bot.get_me()
         if helpdesk.worker is not None:
             helpdesk.worker.start()
-        escalation.append(asyncio.create_task(escalate_forever(helpdesk, settings), name="escalation"))
+        jobs.append(asyncio.create_task(run_jobs(helpdesk, courses, settings), name="jobs"))
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
-        for task in escalation:
+        for task in jobs:
             task.cancel()
-        await asyncio.gather(*escalation, return_exceptions=True)
+        await asyncio.gather(*jobs, return_exceptions=True)
         if helpdesk.worker is not None:
             await helpdesk.worker.stop()
 
@@ -73,18 +75,19 @@ def build_dispatcher(
     return dispatcher
 
 
-async def escalate_forever(helpdesk: Helpdesk, settings: Settings) -> None:
-    """Requests nobody took in ESCALATE_AFTER_HOURS are announced again; the check survives restarts because
-    its state (escalated_at) is in the database."""
+async def run_jobs(helpdesk: Helpdesk, courses: CourseDesk, settings: Settings) -> None:
+    """The timed work: escalating requests nobody took, and course reminders. What is done is recorded in the
+    database (escalated_at, a reminder's status), so a restart neither repeats nor loses any of it."""
     after = timedelta(hours=settings.escalate_after_hours)
     while True:
         try:
             escalated = await helpdesk.escalate_due(after)
             if escalated:
                 log.warning("escalated %d request(s) nobody took", len(escalated))
+            await courses.send_due_reminders()
         except Exception:
-            log.exception("escalation check failed")
-        await asyncio.sleep(settings.escalation_check_seconds)
+            log.exception("timed jobs failed")
+        await asyncio.sleep(settings.jobs_interval_seconds)
 
 
 async def run_bot(settings: Settings) -> None:
@@ -96,6 +99,7 @@ async def run_bot(settings: Settings) -> None:
     connections = [await open_database(settings)]
     try:
         await ensure_centers(connections[0])
+        await ensure_courses(connections[0], settings.zone)
         connections += [await connect(settings.database_path), await connect(settings.database_path)]
         main, helpdesk_db, outbox_db = connections
         worker = OutboxWorker(outbox_bot, outbox_db)

@@ -112,3 +112,42 @@ class QueuePageCb(CallbackData, prefix="qp"):
 
 class QueueOpenCb(CallbackData, prefix="qo"):
     id: int
+
+
+class CoursesAtCb(CallbackData, prefix="ca"):
+    """A programme's topics, with the groups of this center first."""
+
+    center: int
+    programme: str  # "academy" or "premarital"
+
+
+class TopicCb(CallbackData, prefix="tp"):
+    id: int
+
+
+class GroupCb(CallbackData, prefix="gr"):
+    id: int
+
+
+class SignupCb(CallbackData, prefix="su"):
+    group: int
+
+
+class SkipCb(CallbackData, prefix="skip"):
+    """Skip an optional question."""
+
+
+class JoinBookingCb(CallbackData, prefix="jb"):
+    id: int
+
+
+class CancelSignupCb(CallbackData, prefix="cx"):
+    id: int
+
+
+class ConfirmCancelCb(CallbackData, prefix="cxy"):
+    id: int
+
+
+class RosterCb(CallbackData, prefix="ro"):
+    id: int

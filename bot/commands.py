@@ -13,7 +13,9 @@ from bot.settings import SUPPORTED_LOCALES
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("centers", N_("Find a Family Support Center")),
     ("request", N_("Ask a center for help")),
-    ("my", N_("My requests")),
+    ("academy", N_("Parents Academy: sign up for a group")),
+    ("premarital", N_("Pre-marital course for couples")),
+    ("my", N_("My requests and sign-ups")),
     ("sos", N_("Emergency numbers")),
     ("menu", N_("Main menu")),
     ("lang", N_("Тіл / Язык")),

@@ -68,6 +68,10 @@ class Helpdesk:
         current inside, so texts render also where no handler set them (the escalation task, tests)."""
         async with self._lock:
             try:
+                if not self.connection.in_transaction:
+                    # The write lock first: what is read to decide (free seats, a status) stays true until commit,
+                    # also against another process on the same database.
+                    await self.connection.execute("BEGIN IMMEDIATE")
                 with self.i18n.context():
                     yield
                 await self.requests.commit()
@@ -90,7 +94,7 @@ class Helpdesk:
     async def person_answer(self, request: HelpRequest, text: str) -> None:
         async with self.transaction():
             await self.requests.add_message(request.id, "person", text)
-            targets = await self._targets(request.center_id)
+            targets = await self.targets(request.center_id)
             if request.assignee_id and not any(target.group for target in targets):  # a group sees it all
                 targets = [Target(request.assignee_id, await self.locale_of(request.assignee_id))]
             for target in targets:
@@ -144,7 +148,7 @@ class Helpdesk:
         async with self.transaction():
             await self.requests.add_message(request.id, "note", text, staff_id=actor_id)
             await self.requests.audit(actor_id, request.id, "note")
-            for target in await self._targets(request.center_id):
+            for target in await self.targets(request.center_id):
                 if target.chat_id == actor_id:
                     continue
                 with self.i18n.use_locale(target.locale):
@@ -167,7 +171,7 @@ class Helpdesk:
             if moved.user_id is not None:
                 with self.i18n.use_locale(moved.locale):
                     text = rv.transferred_for_person(moved, to_center, moved.locale)
-                    await self._enqueue(Target(moved.user_id, moved.locale), text, None, moved)
+                    await self.enqueue(Target(moved.user_id, moved.locale), text, None, moved)
             return moved
 
     async def escalate_due(self, after: timedelta, now: datetime | None = None) -> list[int]:
@@ -177,7 +181,7 @@ class Helpdesk:
         async with self.transaction():
             for request in await self.requests.due_for_escalation((moment - after).isoformat(timespec="seconds")):
                 hours = max(1, int(after.total_seconds() // 3600))
-                targets = await self._targets(request.center_id)
+                targets = await self.targets(request.center_id)
                 known = {target.chat_id for target in targets}
                 for admin in self.admin_ids:
                     if admin not in known:
@@ -191,7 +195,7 @@ class Helpdesk:
                             + "\n\n"
                             + rv.staff_notice(request, center, first_text, None, target.locale)
                         )
-                        await self._enqueue(target, text, rv.staff_actions(request), request, notice=True)
+                        await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
                 await self.requests.mark_escalated(request.id)
                 escalated.append(request.id)
         return escalated
@@ -202,7 +206,7 @@ class Helpdesk:
             center = await self._center(request)
             with self.i18n.use_locale(target.locale):
                 text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
-                await self._enqueue(target, text, rv.staff_actions(request), request, notice=True)
+                await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
 
     async def bind_group(self, center_id: int, chat_id: int, is_forum: bool, bound_by: int) -> Center:
         async with self.transaction():
@@ -255,14 +259,14 @@ class Helpdesk:
             person = Target(request.user_id, request.locale)
             with self.i18n.use_locale(request.locale):
                 if request.status == "resolved":
-                    await self._enqueue(person, rv.ask_rating(request), rv.rating_buttons(request.id), request)
+                    await self.enqueue(person, rv.ask_rating(request), rv.rating_buttons(request.id), request)
                 else:
-                    await self._enqueue(person, rv.status_changed(request), None, request)
+                    await self.enqueue(person, rv.status_changed(request), None, request)
         return request
 
     async def _notify_staff(self, request: HelpRequest, text: str, file_id: str | None, kind: str | None) -> None:
         center = await self._center(request)
-        for target in await self._targets(request.center_id):
+        for target in await self.targets(request.center_id):
             if target.topic:
                 name = (
                     f"{request.number} · {self.i18n.gettext(rv.CATEGORY_NAMES[request.category], locale=target.locale)}"
@@ -272,7 +276,7 @@ class Helpdesk:
                 )
             with self.i18n.use_locale(target.locale):
                 notice = rv.staff_notice(request, center, text, None, target.locale)
-                await self._enqueue(target, notice, rv.staff_actions(request), request, notice=True)
+                await self.enqueue(target, notice, rv.staff_actions(request), request, notice=True)
             if len(text) > rv.EXCERPT:
                 for start in range(0, len(text), CHUNK):
                     await self._enqueue_plain(target, "sendMessage", {"text": text[start : start + CHUNK]}, request)
@@ -292,9 +296,9 @@ class Helpdesk:
             with self.i18n.use_locale(locale):
                 text = rv.staff_notice(request, center, first_text, event(locale), locale)
                 markup = None if closed else rv.staff_actions(request)
-                await self._enqueue(Target(chat_id, locale), text, markup, request, edit=message_id)
+                await self.enqueue(Target(chat_id, locale), text, markup, request, edit=message_id)
 
-    async def _targets(self, center_id: int) -> list[Target]:
+    async def targets(self, center_id: int) -> list[Target]:
         """The center's group if it has one; else its staff who can be reached; else the admins."""
         group = await self.groups.of_center(center_id)
         if group is not None:
@@ -302,23 +306,24 @@ class Helpdesk:
         members = [member.user_id for member in await self.staff.of_center(center_id) if not member.blocked_bot]
         return [Target(chat_id, await self.locale_of(chat_id)) for chat_id in members or self.admin_ids]
 
-    async def _enqueue(
+    async def enqueue(
         self,
         target: Target,
         text: str,
         markup: Markup,
-        request: HelpRequest,
+        request: HelpRequest | None,
         notice: bool = False,
         edit: int | None = None,
     ) -> None:
-        """An HTML message to send, or with `edit` the new text of that message."""
+        """An HTML message to send, or with `edit` the new text of that message; `request` is what it is about,
+        if anything (then it goes into the request's forum topic)."""
         params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         if markup is not None:
             params["reply_markup"] = markup.model_dump(exclude_none=True)
         if edit is not None:
             params["message_id"] = edit
             await self.outbox.enqueue(
-                target.chat_id, "editMessageText", {"chat_id": target.chat_id, **params}, request.id
+                target.chat_id, "editMessageText", {"chat_id": target.chat_id, **params}, request and request.id
             )
             return
         await self._enqueue_plain(target, "sendMessage", params, request, notice=notice)
@@ -329,9 +334,9 @@ class Helpdesk:
         """An HTML header and a person's text: one message when it fits Telegram's limit, else the header and
         the text whole in plain parts, the buttons under the last."""
         if len(header) + 2 + len(body) <= MAX_TEXT:  # the HTML is never shorter than the text it shows
-            await self._enqueue(target, f"{header}\n\n{escape(body)}", markup, request)
+            await self.enqueue(target, f"{header}\n\n{escape(body)}", markup, request)
             return
-        await self._enqueue(target, header, None, request)
+        await self.enqueue(target, header, None, request)
         chunks = [body[start : start + CHUNK] for start in range(0, len(body), CHUNK)]
         for number, chunk in enumerate(chunks, start=1):
             params: dict[str, object] = {"text": chunk}
@@ -340,12 +345,17 @@ class Helpdesk:
             await self._enqueue_plain(target, "sendMessage", params, request)
 
     async def _enqueue_plain(
-        self, target: Target, method: str, params: dict[str, object], request: HelpRequest, notice: bool = False
+        self,
+        target: Target,
+        method: str,
+        params: dict[str, object],
+        request: HelpRequest | None,
+        notice: bool = False,
     ) -> None:
         full: dict[str, object] = {"chat_id": target.chat_id, **params}
-        if target.topic:
+        if target.topic and request is not None:
             full[TOPIC_MARK] = True  # the worker puts the request's topic here once it exists
-        await self.outbox.enqueue(target.chat_id, method, full, request.id, notice=notice)
+        await self.outbox.enqueue(target.chat_id, method, full, request and request.id, notice=notice)
 
     async def _first_text(self, request: HelpRequest) -> str:
         thread = await self.requests.thread(request.id)

@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import AskHereCb, CenterCb, LangCb, LocalityCb, NearbyCb, RegionCb, RegionsCb, SosCb
+from bot.callbacks import AskHereCb, CenterCb, CoursesAtCb, LangCb, LocalityCb, NearbyCb, RegionCb, RegionsCb, SosCb
 from bot.i18n import LANGUAGE_NAMES
 from bot.services.centers import Center
 from bot.services.regions import regions_for_display
@@ -23,6 +23,8 @@ def N_(message: str) -> str:
 
 FIND_CENTER = N_("📍 Find a center")
 ASK_FOR_HELP = N_("✍️ Ask for help")
+ACADEMY = N_("👨‍👩‍👧 Parents Academy")
+PREMARITAL = N_("💍 Pre-marital course")
 EMERGENCY = N_("🆘 Emergency numbers")
 LANGUAGE = N_("🌐 Language")
 HELP = N_("ℹ️ Help")
@@ -35,6 +37,7 @@ def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=_(FIND_CENTER)), KeyboardButton(text=_(ASK_FOR_HELP))],
+            [KeyboardButton(text=_(ACADEMY)), KeyboardButton(text=_(PREMARITAL))],
             [KeyboardButton(text=_(EMERGENCY))],
             [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP))],
         ],
@@ -97,6 +100,10 @@ def center_card(center: Center) -> InlineKeyboardMarkup:
     """Actions available at a center; later features add their buttons here."""
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✍️ Ask this center for help"), callback_data=AskHereCb(center=center.id))
+    if "parents_academy" in center.services:
+        builder.button(text=_(ACADEMY), callback_data=CoursesAtCb(center=center.id, programme="academy"))
+    if "premarital" in center.services:
+        builder.button(text=_(PREMARITAL), callback_data=CoursesAtCb(center=center.id, programme="premarital"))
     builder.button(text=_("🔎 Other centers nearby"), callback_data=NearbyCb(id=center.id))
     builder.button(text=_(EMERGENCY), callback_data=SosCb())
     builder.adjust(1)

@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # A request nobody took for this long is announced again, also to the admins.
     escalate_after_hours: float = Field(default=4, gt=0)
-    escalation_check_seconds: float = Field(default=60, gt=0)
+    # How often timed work runs: escalations and course reminders.
+    jobs_interval_seconds: float = Field(default=30, gt=0)
     # Long polling wait, seconds; tests shorten it so the bot stops quickly.
     polling_timeout: int = Field(default=10, ge=0, le=50)
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import centers, commands, fallback, language, requests, staff
+from handlers import centers, commands, courses, fallback, language, requests, staff
 
 
 def get_routers() -> list[Router]:
-    return [commands.router, language.router, staff.router, requests.router, centers.router, fallback.router]
+    return [
+        commands.router,
+        language.router,
+        staff.router,
+        requests.router,
+        courses.router,
+        centers.router,
+        fallback.router,
+    ]

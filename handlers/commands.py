@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards, views
 from bot.callbacks import SosCb
+from bot.courses_desk import CourseDesk
 from bot.filters import ButtonText
 from bot.helpdesk import Helpdesk
 from handlers.centers import start_center_search
@@ -32,6 +33,7 @@ async def start(
     centers: CenterRepository,
     bot: Bot,
     helpdesk: Helpdesk,
+    courses: CourseDesk,
 ) -> None:
     await state.clear()
     payload = command.args or ""
@@ -39,7 +41,7 @@ async def start(
         await state.update_data(after_language=payload)
         await ask_language(message, i18n)
         return
-    await open_start_payload(message, payload, i18n.current_locale, centers, bot, helpdesk)
+    await open_start_payload(message, payload, i18n.current_locale, centers, bot, helpdesk, state, courses)
 
 
 @router.message(Command("menu"))

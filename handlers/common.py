@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from aiogram import Bot
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, views
 from bot import request_views as rv
+from bot.courses_desk import CourseDesk
 from bot.helpdesk import Helpdesk
 from bot.i18n import supported_locale
 from bot.settings import SUPPORTED_LOCALES
@@ -16,6 +18,7 @@ from storage.centers import CenterRepository
 
 CENTER_LINK_PREFIX = "c_"
 STAFF_INVITE_PREFIX = "s_"
+PARTNER_LINK_PREFIX = "p_"
 
 
 def language_question(i18n: I18n) -> str:
@@ -29,9 +32,23 @@ async def ask_language(message: Message, i18n: I18n, current: str | None = None)
 
 
 async def open_start_payload(
-    message: Message, payload: str, locale: str, centers: CenterRepository, bot: Bot, helpdesk: Helpdesk
+    message: Message,
+    payload: str,
+    locale: str,
+    centers: CenterRepository,
+    bot: Bot,
+    helpdesk: Helpdesk,
+    state: FSMContext,
+    courses: CourseDesk,
 ) -> None:
-    """What a deep link asks for (a center card for c_<id>, joining the staff for s_<token>), or the welcome."""
+    """What a deep link asks for: a center card (c_<id>), joining the staff (s_<token>), joining a partner's
+    course booking (p_<token>); or the welcome."""
+    if payload.startswith(PARTNER_LINK_PREFIX):
+        from handlers.courses import offer_join  # the courses router imports this module
+
+        await message.answer(views.welcome(), reply_markup=keyboards.main_menu())
+        await offer_join(message, payload.removeprefix(PARTNER_LINK_PREFIX), state, courses, locale)
+        return
     if payload.startswith(STAFF_INVITE_PREFIX) and message.chat.type == "private":
         center = await helpdesk.redeem_invite(payload.removeprefix(STAFF_INVITE_PREFIX), message.chat.id)
         text = rv.joined_staff(center, locale) if center else rv.invite_invalid()

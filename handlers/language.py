@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import keyboards, views
 from bot.callbacks import LangCb
 from bot.commands import set_chat_commands
+from bot.courses_desk import CourseDesk
 from bot.helpdesk import Helpdesk
 from bot.i18n import LANGUAGE_NAMES
 from bot.settings import SUPPORTED_LOCALES
@@ -35,6 +36,7 @@ async def language_chosen(
     i18n: I18n,
     bot: Bot,
     helpdesk: Helpdesk,
+    courses: CourseDesk,
 ) -> None:
     code = callback_data.code
     if code not in SUPPORTED_LOCALES:
@@ -54,7 +56,7 @@ async def language_chosen(
             if payload is None:  # a change of language, not the first contact
                 await query.message.answer(views.menu(), reply_markup=keyboards.main_menu())
             else:
-                await open_start_payload(query.message, payload, code, centers, bot, helpdesk)
+                await open_start_payload(query.message, payload, code, centers, bot, helpdesk, state, courses)
 
 
 async def _localise_command_menu(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:

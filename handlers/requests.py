@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from bot import keyboards, views
 from bot import request_views as rv
 from bot.callbacks import AskHereCb, CategoryCb, ConfirmCb, ConsentCb, ContactCb, PersonReplyCb, PickCenterCb, RateCb
+from bot.courses_desk import CourseDesk
 from bot.filters import ButtonText
 from bot.helpdesk import Helpdesk
 from bot.i18n import format_moment
@@ -21,6 +22,7 @@ from bot.services.centers import Center
 from bot.services.finder import CenterFinder
 from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone, signals_danger
 from bot.settings import Settings
+from handlers.courses import send_my_signups
 from storage.centers import CenterRepository
 from storage.requests import NewRequest
 
@@ -224,7 +226,9 @@ async def send_request(
 
 
 @router.message(Command("my"))
-async def my_requests(message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n, settings: Settings) -> None:
+async def my_requests(
+    message: Message, state: FSMContext, helpdesk: Helpdesk, courses: CourseDesk, i18n: I18n, settings: Settings
+) -> None:
     assert message.from_user is not None
     await state.clear()
     requests = await helpdesk.requests.of_user(message.from_user.id)
@@ -234,6 +238,7 @@ async def my_requests(message: Message, state: FSMContext, helpdesk: Helpdesk, i
         return format_moment(datetime.fromisoformat(stamp), settings.zone, locale)
 
     await message.answer(rv.my_requests(requests, locale, date_of), reply_markup=keyboards.main_menu())
+    await send_my_signups(message, message.from_user.id, courses, locale)
 
 
 @router.callback_query(PersonReplyCb.filter())

@@ -134,7 +134,12 @@ async def test_card_buttons_nearby_and_sos(running_bot, person: PersonFactory, a
     await user.reply()
     await user.reply()
     card = await user.reply()
-    assert inline_buttons(card) == ["✍️ Обратиться в этот центр", "🔎 Другие центры рядом", "🆘 Экстренные номера"]
+    assert inline_buttons(card) == [
+        "✍️ Обратиться в этот центр",
+        "👨\u200d👩\u200d👧 Академия родителей",
+        "🔎 Другие центры рядом",
+        "🆘 Экстренные номера",
+    ]
     await user.click("Другие центры рядом", card)
     nearby = await user.reply()
     assert "Центр поддержки семьи Талгарского района" not in inline_buttons(nearby)

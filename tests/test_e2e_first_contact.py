@@ -6,8 +6,24 @@ from bot.localapi.people import inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import PersonFactory, choose_language
 
-KK_MENU = ["📍 Орталықты табу", "✍️ Көмек сұрау", "🆘 Шұғыл көмек нөмірлері", "🌐 Тіл / Язык", "ℹ️ Анықтама"]
-RU_MENU = ["📍 Найти центр", "✍️ Попросить помощи", "🆘 Экстренные номера", "🌐 Язык / Тіл", "ℹ️ Помощь"]
+KK_MENU = [
+    "📍 Орталықты табу",
+    "✍️ Көмек сұрау",
+    "👨\u200d👩\u200d👧 Ата-аналар академиясы",
+    "💍 Некеге дейінгі курс",
+    "🆘 Шұғыл көмек нөмірлері",
+    "🌐 Тіл / Язык",
+    "ℹ️ Анықтама",
+]
+RU_MENU = [
+    "📍 Найти центр",
+    "✍️ Попросить помощи",
+    "👨\u200d👩\u200d👧 Академия родителей",
+    "💍 Добрачный курс",
+    "🆘 Экстренные номера",
+    "🌐 Язык / Тіл",
+    "ℹ️ Помощь",
+]
 
 
 async def test_first_contact_in_kazakh(running_bot, person: PersonFactory, api: LocalBotApi) -> None:
@@ -66,7 +82,7 @@ async def test_language_switch_keeps_old_buttons_working(running_bot, person: Pe
 async def test_command_menu_is_registered_per_language(running_bot, api: LocalBotApi) -> None:
     kk = [command["command"] for command in api.commands[("default", "kk")]]
     ru_descriptions = {c["command"]: c["description"] for c in api.commands[("default", "ru")]}
-    assert kk == ["centers", "request", "my", "sos", "menu", "lang", "help", "cancel", "start"]
+    assert kk == ["centers", "request", "academy", "premarital", "my", "sos", "menu", "lang", "help", "cancel", "start"]
     assert ru_descriptions["sos"] == "Экстренные номера"
     assert api.commands[("default", "")] == api.commands[("default", "kk")]  # DEFAULT_LOCALE=kk
     assert api.descriptions[("short_description", "ru")].startswith("Найдите свой Центр поддержки семьи")

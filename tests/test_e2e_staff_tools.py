@@ -14,7 +14,7 @@ from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
 
 ADMIN_ID = 900001
-BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "ESCALATE_AFTER_HOURS": "1", "ESCALATION_CHECK_SECONDS": "0.5"}
+BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "ESCALATE_AFTER_HOURS": "1", "JOBS_INTERVAL_SECONDS": "0.5"}
 
 
 async def make_staff(bot: BotProcess, person: PersonFactory, center: str, name: str) -> LocalUser:

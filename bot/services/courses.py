@@ -1,0 +1,115 @@
+"""Parents Academy and pre-marital courses: seats, the waiting list, reminders and what a sign-up must hold."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+PROGRAMMES = ("academy", "premarital")
+# Reminders before each session: a day before, and two hours before.
+REMINDERS = (("day", timedelta(days=1)), ("hours", timedelta(hours=2)))
+NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: int
+    slug: str
+    programme: str
+    title_kk: str
+    title_ru: str
+    description_kk: str
+    description_ru: str
+
+    def title(self, locale: str) -> str:
+        return self.title_kk if locale == "kk" else self.title_ru
+
+    def description(self, locale: str) -> str:
+        return self.description_kk if locale == "kk" else self.description_ru
+
+
+@dataclass(frozen=True, slots=True)
+class CourseGroup:
+    id: int
+    slug: str
+    topic_id: int
+    center_id: int
+    online: bool
+    language: str
+    seats: int
+    taken: int  # seats of confirmed sign-ups
+    sessions: tuple[datetime, ...]
+
+    @property
+    def free(self) -> int:
+        return max(0, self.seats - self.taken)
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.sessions[0]
+
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class Signup:
+    id: int
+    group_id: int
+    user_id: int
+    name: str
+    phone: str
+    partner_name: str | None
+    partner_user_id: int | None
+    marriage_date: str | None
+    seats: int
+    status: str
+    invite_token: str | None
+
+    def people(self) -> list[int]:
+        """Who receives confirmations and reminders: the one who booked, and a partner who joined."""
+        return [self.user_id] + ([self.partner_user_id] if self.partner_user_id else [])
+
+
+def allocate(capacity: int, taken: int, needed: int) -> str:
+    """A seat if there is room for everyone in the sign-up, else the waiting list: never more than capacity."""
+    return "confirmed" if taken + needed <= capacity else "waiting"
+
+
+def promotable(waiting: Sequence[Signup], free: int) -> list[Signup]:
+    """Strictly first come, first served: the head of the list gets the seats when they fit, then the next."""
+    promoted = []
+    for signup in waiting:
+        if signup.seats > free:
+            break
+        promoted.append(signup)
+        free -= signup.seats
+    return promoted
+
+
+def reminder_times(session_start: datetime, now: datetime) -> list[tuple[str, datetime]]:
+    """The reminders still ahead of `now` for a session."""
+    return [(kind, session_start - before) for kind, before in REMINDERS if session_start - before > now]
+
+
+def clean_name(text: str) -> str | None:
+    name = " ".join(text.split())
+    if not 2 <= len(name) <= 80 or not NAME_PATTERN.match(name):
+        return None
+    return name
+
+
+def parse_marriage_date(text: str, today: date) -> date | None:
+    """'25.12.2026' or '2026-12-25', today or later, within two years; None when it is not such a date."""
+    text = text.strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            parsed = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if today <= parsed <= today + timedelta(days=730):
+            return parsed
+        return None
+    return None

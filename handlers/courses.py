@@ -1,0 +1,394 @@
+"""Parents Academy and pre-marital courses: topics, groups nearest first, signing up (one person or a couple),
+the partner joining by link, cancelling, and the staff's rosters."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+
+from bot import course_views as cv
+from bot import keyboards
+from bot import request_views as rv
+from bot.callbacks import (
+    CancelSignupCb,
+    ConfirmCancelCb,
+    CoursesAtCb,
+    GroupCb,
+    JoinBookingCb,
+    RosterCb,
+    SignupCb,
+    SkipCb,
+    TopicCb,
+)
+from bot.courses_desk import CourseDesk
+from bot.filters import ButtonText
+from bot.services.courses import CourseGroup, clean_name, parse_marriage_date
+from bot.services.geo import distance_km
+from bot.services.requests import RuleError, normalize_phone
+from bot.settings import Settings
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+NEAR_GROUPS = 8
+ONLINE_GROUPS = 2
+PARTNER_LINK_PREFIX = "p_"
+
+
+class CourseBrowse(StatesGroup):
+    groups = State()
+
+
+class SignupForm(StatesGroup):
+    name = State()
+    partner = State()
+    phone = State()
+    marriage_date = State()
+
+
+async def show_programme(message: Message, state: FSMContext, courses: CourseDesk, programme: str,
+                         locale: str, center_id: int | None = None) -> None:  # fmt: skip
+    await state.clear()
+    if center_id is not None:
+        await state.update_data(center_id=center_id)
+    topics = await courses.courses.topics(programme)
+    text, markup = cv.topics(topics, locale, programme)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(Command("academy"))
+@router.message(ButtonText(cv.ACADEMY_BUTTON))
+async def academy(message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n) -> None:
+    await show_programme(message, state, courses, "academy", i18n.current_locale)
+
+
+@router.message(Command("premarital"))
+@router.message(ButtonText(cv.PREMARITAL_BUTTON))
+async def premarital(message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n) -> None:
+    await show_programme(message, state, courses, "premarital", i18n.current_locale)
+
+
+@router.callback_query(CoursesAtCb.filter(F.programme.in_({"academy", "premarital"})))
+async def courses_at_center(
+    query: CallbackQuery, callback_data: CoursesAtCb, state: FSMContext, courses: CourseDesk, i18n: I18n
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show_programme(
+            query.message, state, courses, callback_data.programme, i18n.current_locale, callback_data.center
+        )
+
+
+@router.callback_query(TopicCb.filter())
+async def topic_chosen(
+    query: CallbackQuery, callback_data: TopicCb, state: FSMContext, courses: CourseDesk, i18n: I18n
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await state.set_state(CourseBrowse.groups)
+    await state.update_data(topic_id=callback_data.id)
+    await _send_groups(query.message, state, courses, i18n.current_locale)
+    if "latitude" not in await state.get_data() and "center_id" not in await state.get_data():
+        await query.message.answer(cv.nearest_hint(), reply_markup=cv.browse_keyboard())
+
+
+@router.message(CourseBrowse.groups, F.location)
+async def groups_near_me(message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n) -> None:
+    assert message.location is not None
+    await state.update_data(latitude=message.location.latitude, longitude=message.location.longitude)
+    await _send_groups(message, state, courses, i18n.current_locale)
+
+
+async def _send_groups(message: Message, state: FSMContext, courses: CourseDesk, locale: str) -> None:
+    data = await state.get_data()
+    topic = await courses.courses.topic(int(data["topic_id"]))
+    if topic is None:
+        await message.answer(cv.group_gone())
+        return
+    origin = await _origin(data, courses)
+    now = datetime.now(UTC)
+    upcoming = [group for group in await courses.courses.groups(topic.id) if not group.has_started(now)]
+    centers = {center.id: center for center in await courses.desk.centers.all()}
+
+    def distance(group: CourseGroup) -> float | None:
+        center = centers[group.center_id]
+        return distance_km(*origin, center.latitude, center.longitude) if origin else None
+
+    offline = sorted(
+        (group for group in upcoming if not group.online),
+        key=lambda group: (distance(group) or 0, group.starts_at),
+    )
+    online = sorted((group for group in upcoming if group.online), key=lambda group: group.starts_at)
+    chosen = list(itertools.chain(offline[:NEAR_GROUPS], online[:ONLINE_GROUPS]))
+    listed = [(group, centers[group.center_id], distance(group)) for group in chosen]
+    text, markup = cv.groups_list(topic, listed, courses.zone, locale)
+    await message.answer(text, reply_markup=markup)
+
+
+async def _origin(data: dict, courses: CourseDesk) -> tuple[float, float] | None:  # type: ignore[type-arg]
+    """Where 'nearest' is measured from: a shared location, else the center the person came from."""
+    if "latitude" in data:
+        return float(data["latitude"]), float(data["longitude"])
+    if "center_id" in data:
+        center = await courses.desk.centers.get(int(data["center_id"]))
+        if center is not None:
+            return center.latitude, center.longitude
+    return None
+
+
+@router.callback_query(GroupCb.filter())
+async def group_chosen(query: CallbackQuery, callback_data: GroupCb, courses: CourseDesk, i18n: I18n) -> None:
+    group = await courses.courses.group(callback_data.id)
+    if group is None:
+        await query.answer(cv.group_gone(), show_alert=True)
+        return
+    await query.answer()
+    topic = await courses.courses.topic(group.topic_id)
+    center = await courses.desk.centers.get(group.center_id)
+    assert topic is not None and center is not None
+    mine = await courses.courses.active_of(query.from_user.id, group.id)
+    text, markup = cv.group_card(group, topic, center, courses.zone, i18n.current_locale, mine)
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(SignupCb.filter())
+async def signup_start(query: CallbackQuery, callback_data: SignupCb, state: FSMContext, courses: CourseDesk) -> None:
+    group = await courses.courses.group(callback_data.group)
+    if group is None:
+        await query.answer(cv.group_gone(), show_alert=True)
+        return
+    if group.has_started(datetime.now(UTC)):
+        await query.answer(cv.group_started(), show_alert=True)
+        return
+    if await courses.courses.active_of(query.from_user.id, group.id) is not None:
+        await query.answer(cv.already_signed(), show_alert=True)
+        return
+    topic = await courses.courses.topic(group.topic_id)
+    await query.answer()
+    await state.set_state(SignupForm.name)
+    await state.set_data({"group_id": group.id, "couple": bool(topic and topic.programme == "premarital")})
+    if isinstance(query.message, Message):
+        await query.message.answer(cv.ask_name(), reply_markup=rv.dialog_keyboard())
+
+
+@router.message(SignupForm.name, F.text)
+async def name_given(message: Message, state: FSMContext) -> None:
+    name = clean_name(message.text or "")
+    if name is None:
+        await message.answer(cv.bad_name())
+        return
+    await state.update_data(name=name)
+    if (await state.get_data()).get("couple"):
+        await state.set_state(SignupForm.partner)
+        await message.answer(cv.ask_partner_name())
+    else:
+        await state.set_state(SignupForm.phone)
+        await message.answer(cv.ask_phone(), reply_markup=rv.phone_keyboard())
+
+
+@router.message(SignupForm.partner, F.text)
+async def partner_given(message: Message, state: FSMContext) -> None:
+    name = clean_name(message.text or "")
+    if name is None:
+        await message.answer(cv.bad_name())
+        return
+    await state.update_data(partner_name=name)
+    await state.set_state(SignupForm.phone)
+    await message.answer(cv.ask_phone(), reply_markup=rv.phone_keyboard())
+
+
+@router.message(SignupForm.phone, F.contact | F.text)
+async def signup_phone(
+    message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot, settings: Settings
+) -> None:
+    phone = normalize_phone(message.contact.phone_number if message.contact else (message.text or ""))
+    if phone is None:
+        await message.answer(rv.bad_phone(), reply_markup=rv.phone_keyboard())
+        return
+    await state.update_data(phone=phone)
+    if (await state.get_data()).get("couple"):
+        await state.set_state(SignupForm.marriage_date)
+        text, markup = cv.ask_marriage_date()
+        await message.answer(text, reply_markup=markup)
+        return
+    await _finish_signup(message, state, courses, i18n.current_locale, bot)
+
+
+@router.message(SignupForm.marriage_date, F.text)
+async def marriage_date_given(
+    message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot, settings: Settings
+) -> None:
+    today = datetime.now(settings.zone).date()
+    parsed = parse_marriage_date(message.text or "", today)
+    if parsed is None:
+        await message.answer(cv.bad_marriage_date())
+        return
+    await state.update_data(marriage_date=parsed.isoformat())
+    await _finish_signup(message, state, courses, i18n.current_locale, bot)
+
+
+@router.callback_query(SignupForm.marriage_date, SkipCb.filter())
+async def marriage_date_skipped(
+    query: CallbackQuery, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _finish_signup(query.message, state, courses, i18n.current_locale, bot, user_id=query.from_user.id)
+
+
+async def _finish_signup(message: Message, state: FSMContext, courses: CourseDesk, locale: str, bot: Bot,
+                         user_id: int | None = None) -> None:  # fmt: skip
+    data = await state.get_data()
+    await state.clear()
+    person = user_id or (message.from_user.id if message.from_user else 0)
+    try:
+        result = await courses.sign_up(
+            int(data["group_id"]), person, data["name"], data["phone"], data.get("partner_name"),
+            data.get("marriage_date"),
+        )  # fmt: skip
+    except RuleError as error:
+        text = {"started": cv.group_started(), "twice": cv.already_signed()}.get(error.code, cv.group_gone())
+        await message.answer(text, reply_markup=keyboards.main_menu())
+        return
+    if result.waiting_position is not None:
+        await message.answer(cv.waiting(result.waiting_position), reply_markup=keyboards.main_menu())
+    else:
+        center = await courses.desk.centers.get(result.group.center_id)
+        assert center is not None
+        text = cv.confirmed(result.group, result.topic, center, result.signup, courses.zone, locale)
+        await message.answer(text, reply_markup=keyboards.main_menu())
+    if result.signup.invite_token:
+        me = await bot.me()
+        link = f"https://t.me/{me.username}?start={PARTNER_LINK_PREFIX}{result.signup.invite_token}"
+        await message.answer(cv.partner_invite(link, result.signup.partner_name or ""))
+
+
+async def offer_join(message: Message, token: str, state: FSMContext, courses: CourseDesk, locale: str) -> None:
+    """The partner opened the booking's link: show what they join; the token stays in their dialog data."""
+    signup = await courses.courses.by_token(token)
+    if signup is None or signup.status == "cancelled" or signup.partner_user_id:
+        await message.answer(cv.invite_invalid(), reply_markup=keyboards.main_menu())
+        return
+    group = await courses.courses.group(signup.group_id)
+    topic = await courses.courses.topic(group.topic_id) if group else None
+    if group is None or topic is None:
+        await message.answer(cv.invite_invalid(), reply_markup=keyboards.main_menu())
+        return
+    await state.update_data(join_token=token)
+    text, markup = cv.join_offer(signup, topic, group, courses.zone, locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(JoinBookingCb.filter())
+async def join_booking(
+    query: CallbackQuery, callback_data: JoinBookingCb, state: FSMContext, courses: CourseDesk, i18n: I18n
+) -> None:
+    token = (await state.get_data()).get("join_token")
+    try:
+        if not token:
+            raise RuleError("invalid")
+        signup = await courses.join(callback_data.id, token, query.from_user.id)
+    except RuleError as error:
+        await query.answer(cv.own_invite() if error.code == "own" else cv.invite_invalid(), show_alert=True)
+        return
+    await state.clear()
+    await query.answer()
+    group = await courses.courses.group(signup.group_id)
+    topic = await courses.courses.topic(group.topic_id) if group else None
+    center = await courses.desk.centers.get(group.center_id) if group else None
+    if isinstance(query.message, Message) and group and topic and center:
+        await query.message.edit_reply_markup(reply_markup=None)
+        text = cv.confirmed(group, topic, center, signup, courses.zone, i18n.current_locale)
+        if signup.status == "waiting":
+            text = cv.waiting(1 + [s.id for s in await courses.courses.waiting(group.id)].index(signup.id))
+        await query.message.answer(text, reply_markup=keyboards.main_menu())
+
+
+async def send_my_signups(message: Message, user_id: int, courses: CourseDesk, locale: str) -> None:
+    items = []
+    for signup in await courses.courses.of_user(user_id):
+        group = await courses.courses.group(signup.group_id)
+        topic = await courses.courses.topic(group.topic_id) if group else None
+        if group and topic:
+            items.append((signup, group, topic))
+    text, markup = cv.my_signups(items, courses.zone, locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(CancelSignupCb.filter())
+async def cancel_signup(query: CallbackQuery, callback_data: CancelSignupCb, courses: CourseDesk, i18n: I18n) -> None:
+    signup = await courses.courses.signup(callback_data.id)
+    if signup is None or query.from_user.id not in signup.people() or signup.status == "cancelled":
+        await query.answer(rv.not_allowed() if signup is None or query.from_user.id not in signup.people()
+                           else cv.group_gone(), show_alert=True)  # fmt: skip
+        return
+    group = await courses.courses.group(signup.group_id)
+    topic = await courses.courses.topic(group.topic_id) if group else None
+    await query.answer()
+    if topic is not None and isinstance(query.message, Message):
+        text, markup = cv.confirm_cancel(topic, i18n.current_locale, signup.id)
+        await query.message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(ConfirmCancelCb.filter())
+async def cancel_confirmed(
+    query: CallbackQuery, callback_data: ConfirmCancelCb, courses: CourseDesk, i18n: I18n
+) -> None:
+    try:
+        signup = await courses.cancel(callback_data.id, query.from_user.id)
+    except RuleError:
+        await query.answer(rv.not_allowed(), show_alert=True)
+        return
+    await query.answer()
+    group = await courses.courses.group(signup.group_id)
+    topic = await courses.courses.topic(group.topic_id) if group else None
+    if isinstance(query.message, Message) and topic is not None:
+        await query.message.edit_text(cv.cancelled(topic, i18n.current_locale))
+
+
+@router.message(Command("roster"))
+async def rosters(message: Message, courses: CourseDesk, settings: Settings, i18n: I18n) -> None:
+    assert message.from_user is not None
+    centers = (
+        None
+        if message.from_user.id in settings.admin_ids
+        else await courses.desk.staff.centers_of(message.from_user.id)
+    )
+    if centers is not None and not centers:
+        await message.answer(rv.staff_only())
+        return
+    now = datetime.now(UTC)
+    groups = [group for group in await courses.courses.groups(center_ids=centers) if group.sessions[-1] > now]
+    topics = {topic.id: topic for topic in await courses.courses.topics()}
+    items = [(group, topics[group.topic_id]) for group in sorted(groups, key=lambda g: g.starts_at)][:40]
+    text, markup = cv.rosters(items, courses.zone, i18n.current_locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(RosterCb.filter())
+async def roster(query: CallbackQuery, callback_data: RosterCb, courses: CourseDesk, settings: Settings,
+                 i18n: I18n) -> None:  # fmt: skip
+    group = await courses.courses.group(callback_data.id)
+    allowed = group is not None and (
+        query.from_user.id in settings.admin_ids
+        or group.center_id in await courses.desk.staff.centers_of(query.from_user.id)
+    )
+    if group is None or not allowed:
+        await query.answer(rv.not_allowed(), show_alert=True)
+        return
+    await query.answer()
+    topic = await courses.courses.topic(group.topic_id)
+    assert topic is not None
+    people = await courses.courses.roster(group.id)
+    if isinstance(query.message, Message):
+        await query.message.answer(cv.roster(group, topic, people, courses.zone, i18n.current_locale))
