@@ -53,6 +53,23 @@ def build_parser() -> argparse.ArgumentParser:
     list_replies = replies.add_parser("list", help="a center's saved replies")
     list_replies.add_argument("center_id")
 
+    groups = commands.add_parser("groups", help="course groups (Parents Academy, pre-marital)").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    add_group = groups.add_parser("add", help="add a group; times are local (TIMEZONE)")
+    add_group.add_argument("--id", required=True, help="the group's id, e.g. astana-zhanuya-teens-2027-01")
+    add_group.add_argument("--topic", required=True, help="topic id, e.g. teenagers or premarital")
+    add_group.add_argument("--center", required=True, help="the center's id (slug) that runs it")
+    add_group.add_argument("--online", action="store_true", help="held online")
+    add_group.add_argument("--language", required=True, choices=["kk", "ru"])
+    add_group.add_argument("--seats", required=True, help="seats (a couple takes two)")
+    add_group.add_argument("--session", action="append", required=True, metavar="'YYYY-MM-DD HH:MM'",
+                           help="a session's start; repeat for each session")  # fmt: skip
+    import_groups = groups.add_parser("import", help="add groups from CSV (all rows or none)")
+    import_groups.add_argument("file", type=Path)
+    import_groups.add_argument("--dry-run", action="store_true")
+    groups.add_parser("list", help="upcoming groups with their seats")
+
     export = commands.add_parser("export", help="data for coordinators").add_subparsers(
         dest="action", metavar="WHAT", required=True
     )
@@ -92,6 +109,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await cli.staff_command(args, settings)
     if args.command == "replies":
         return await cli.replies_command(args, settings)
+    if args.command == "groups":
+        return await cli.groups_command(args, settings)
     if args.command == "export":
         return await cli.export_command(args, settings)
     return await cli.centers_command(args, settings)

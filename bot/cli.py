@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
+from datetime import UTC, datetime
+
+import aiosqlite
 
 from bot.services.centers import centers_to_csv, parse_centers_csv
+from bot.services.courses import GROUP_CSV_COLUMNS, SESSION_FORMAT, parse_group_row
 from bot.services.requests import request_number
 from bot.settings import Settings
-from storage.bootstrap import load_sample_centers, open_database
+from storage.bootstrap import ensure_courses, load_sample_centers, open_database
 from storage.centers import CenterRepository
+from storage.courses import CourseRepository, NewGroup
 from storage.database import connect, migrate
 from storage.staff import StaffRepository
 from storage.staff_tools import SavedReplyRepository
@@ -126,6 +132,78 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
         for row in rows:
             writer.writerow([request_number(int(row[0])), *row[1:]])  # type: ignore[call-overload]
     print(f"wrote {len(rows)} requests to {args.file}")
+    return 0
+
+
+async def groups_command(args: argparse.Namespace, settings: Settings) -> int:
+    connection = await open_database(settings)
+    try:
+        await ensure_courses(connection, settings.zone)
+        courses = CourseRepository(connection)
+        if args.action == "list":
+            centers = {center.id: center.slug for center in await CenterRepository(connection).all()}
+            topics = {topic.id: topic.slug for topic in await courses.topics()}
+            for group in await courses.groups():
+                start = group.starts_at.astimezone(settings.zone).strftime(SESSION_FORMAT)
+                where = "online" if group.online else centers[group.center_id]
+                print(f"{group.slug}\t{topics[group.topic_id]}\t{where}\t{start}\t{group.taken}/{group.seats}")
+            return 0
+        if args.action == "add":
+            rows = [{"id": args.id, "topic": args.topic, "center": args.center, "online": "1" if args.online else "",
+                     "language": args.language, "seats": args.seats, "sessions": ";".join(args.session)}]  # fmt: skip
+            return await _add_groups(rows, "group", connection, settings, dry_run=False)
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"cannot read {args.file}: {error}", file=sys.stderr)
+            return 1
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        missing = [column for column in GROUP_CSV_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            print(f"{args.file}: line 1: missing columns: {', '.join(missing)}", file=sys.stderr)
+            return 1
+        return await _add_groups(list(reader), str(args.file), connection, settings, dry_run=args.dry_run)
+    finally:
+        await connection.close()
+
+
+async def _add_groups(
+    rows: list[dict[str, str]], source: str, connection: aiosqlite.Connection, settings: Settings, dry_run: bool
+) -> int:
+    """Every row validated first (errors name the line); then all are added in one transaction, or none."""
+    courses = CourseRepository(connection)
+    centers = {center.slug: center.id for center in await CenterRepository(connection).all()}
+    topics = {topic.slug for topic in await courses.topics()}
+    now = datetime.now(UTC)
+    parsed, errors = [], []
+    for line, values in enumerate(rows, start=2):
+        row, problems = parse_group_row(values, settings.zone, now, topics, set(centers))
+        errors += [f"{source}: line {line}: {problem}" if len(rows) > 1 or source != "group" else problem
+                   for problem in problems]  # fmt: skip
+        if row is not None:
+            parsed.append(row)
+    slugs = [row.slug for row in parsed]
+    taken = await courses.existing_group_slugs(slugs)
+    errors += [f"{source}: id '{slug}' exists already" for slug in sorted(taken)]
+    errors += [f"{source}: id '{slug}' appears twice" for slug in sorted({s for s in slugs if slugs.count(s) > 1})]
+    if errors:
+        for error in errors:
+            print(error, file=sys.stderr)
+        print(f"nothing added: {len(errors)} error(s)", file=sys.stderr)
+        return 1
+    if dry_run:
+        print(f"dry run: {len(parsed)} valid group(s)")
+        return 0
+    try:
+        for row in parsed:
+            await courses.add_group(
+                NewGroup(row.slug, row.topic, centers[row.center], row.online, row.language, row.seats, row.sessions)
+            )
+        await connection.commit()
+    except Exception:
+        await connection.rollback()
+        raise
+    print(f"added {len(parsed)} group(s)")
     return 0
 
 
