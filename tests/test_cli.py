@@ -140,3 +140,27 @@ async def test_links_ask_the_bot_api_for_the_username(tmp_path: Path) -> None:
         await api.stop()
     assert process.returncode == 0, stderr.decode()
     assert "astana-zhanuya\thttps://t.me/otbasy_demo_bot?start=c_astana-zhanuya" in stdout.decode().splitlines()
+
+
+def test_groups_import_all_or_nothing(tmp_path: Path) -> None:
+    assert run_bot("centers", "sample", cwd=tmp_path).returncode == 0
+    header = "id,topic,center,online,language,seats,sessions\n"
+    good = "winter-teens,teenagers,astana-zhanuya,0,ru,10,2030-01-05 11:00;2030-01-12 11:00\n"
+    bad = "Bad,nope,astana-zhanuya,0,en,0,2020-01-01 10:00\n"
+    broken = tmp_path / "broken.csv"
+    broken.write_text(header + good + bad, encoding="utf-8")
+    result = run_bot("groups", "import", str(broken), cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{broken}: line 3: topic: unknown 'nope'" in result.stderr and "nothing added: 5 error(s)" in result.stderr
+    assert "winter-teens" not in run_bot("groups", "list", cwd=tmp_path).stdout
+
+    fine = tmp_path / "fine.csv"
+    fine.write_text(header + good, encoding="utf-8")
+    assert (
+        run_bot("groups", "import", str(fine), "--dry-run", cwd=tmp_path).stdout.strip() == "dry run: 1 valid group(s)"
+    )
+    assert run_bot("groups", "import", str(fine), cwd=tmp_path).stdout.strip() == "added 1 group(s)"
+    listed = run_bot("groups", "list", cwd=tmp_path).stdout
+    assert "winter-teens\tteenagers\tastana-zhanuya\t2030-01-05 11:00\t0/10" in listed
+    again = run_bot("groups", "import", str(fine), cwd=tmp_path)
+    assert again.returncode == 1 and "id 'winter-teens' exists already" in again.stderr
