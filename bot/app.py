@@ -18,27 +18,37 @@ from bot.commands import register_bot_profile
 from bot.courses_desk import CourseDesk
 from bot.helpdesk import Helpdesk
 from bot.i18n import LocaleMiddleware, create_i18n
+from bot.message_log import MessageLogMiddleware
 from bot.middlewares import RepositoryMiddleware
 from bot.outbox import OutboxWorker
 from bot.retry import RetryMiddleware
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
+from storage.chat_log import ChatLog
 from storage.database import connect
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings, retry: bool = True) -> Bot:
-    """`retry=False` for the outbox worker, which schedules its own retries instead of waiting in line."""
+def require_token(settings: Settings) -> str:
     if settings.bot_token is None:
         raise ConfigError("Configuration error: BOT_TOKEN: not set (put it in the environment or .env)")
+    return settings.bot_token.get_secret_value()
+
+
+def build_bot(settings: Settings, retry: bool = True, chat_log: ChatLog | None = None) -> Bot:
+    """`retry=False` for the outbox worker, which schedules its own retries instead of waiting in line;
+    `chat_log` records what is sent into private chats, for the quick exit."""
+    token = require_token(settings)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     if retry:
         session.middleware(RetryMiddleware())
+    if chat_log is not None:
+        session.middleware(MessageLogMiddleware(chat_log))
     return Bot(
-        token=settings.bot_token.get_secret_value(),
+        token=token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
@@ -93,21 +103,24 @@ async def run_jobs(helpdesk: Helpdesk, courses: CourseDesk, settings: Settings) 
 async def run_bot(settings: Settings) -> None:
     """Three connections to one database: handlers, the help desk's transactions, and the outbox worker,
     so that no one's commit can publish another's unfinished work."""
-    bot = build_bot(settings, retry=True)
-    outbox_bot = build_bot(settings, retry=False)
+    require_token(settings)  # a missing token stops the start before anything is opened
     i18n = create_i18n(settings.default_locale)
     connections = [await open_database(settings)]
+    outbox_bot: Bot | None = None
     try:
         await ensure_centers(connections[0])
         await ensure_courses(connections[0], settings.zone)
         connections += [await connect(settings.database_path), await connect(settings.database_path)]
         main, helpdesk_db, outbox_db = connections
+        bot = build_bot(settings, retry=True, chat_log=ChatLog(main))
+        outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(outbox_db))
         worker = OutboxWorker(outbox_bot, outbox_db)
         helpdesk = Helpdesk(helpdesk_db, i18n, settings.admin_ids, worker)
         await build_dispatcher(main, settings, i18n, helpdesk).start_polling(
             bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
         )
     finally:
-        await outbox_bot.session.close()
+        if outbox_bot is not None:
+            await outbox_bot.session.close()
         for connection in connections:
             await connection.close()

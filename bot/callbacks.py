@@ -151,3 +151,7 @@ class ConfirmCancelCb(CallbackData, prefix="cxy"):
 
 class RosterCb(CallbackData, prefix="ro"):
     id: int
+
+
+class HideCb(CallbackData, prefix="hide"):
+    """The quick exit."""

@@ -8,7 +8,18 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import AskHereCb, CenterCb, CoursesAtCb, LangCb, LocalityCb, NearbyCb, RegionCb, RegionsCb, SosCb
+from bot.callbacks import (
+    AskHereCb,
+    CenterCb,
+    CoursesAtCb,
+    HideCb,
+    LangCb,
+    LocalityCb,
+    NearbyCb,
+    RegionCb,
+    RegionsCb,
+    SosCb,
+)
 from bot.i18n import LANGUAGE_NAMES
 from bot.services.centers import Center
 from bot.services.regions import regions_for_display
@@ -31,6 +42,7 @@ HELP = N_("ℹ️ Help")
 SHARE_LOCATION = N_("📍 Send my location")
 CHOOSE_REGION = N_("🗺 Choose a region")
 MAIN_MENU = N_("🏠 Main menu")
+QUICK_EXIT = N_("🙈 Hide")
 
 
 def main_menu() -> ReplyKeyboardMarkup:
@@ -39,7 +51,7 @@ def main_menu() -> ReplyKeyboardMarkup:
             [KeyboardButton(text=_(FIND_CENTER)), KeyboardButton(text=_(ASK_FOR_HELP))],
             [KeyboardButton(text=_(ACADEMY)), KeyboardButton(text=_(PREMARITAL))],
             [KeyboardButton(text=_(EMERGENCY))],
-            [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP))],
+            [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP)), KeyboardButton(text=_(QUICK_EXIT))],
         ],
         resize_keyboard=True,
         is_persistent=True,
@@ -57,6 +69,11 @@ def center_search() -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         input_field_placeholder=_("City, town or district"),
     )
+
+
+def hide_button(builder: InlineKeyboardBuilder) -> None:
+    """The quick exit on an inline keyboard, for dialog steps that show no reply keyboard."""
+    builder.button(text=_(QUICK_EXIT), callback_data=HideCb())
 
 
 def language_picker(preselected: str | None) -> InlineKeyboardMarkup:

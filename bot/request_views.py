@@ -60,7 +60,10 @@ EXCERPT = 3000  # characters of the person's text inside a staff notice; longer 
 
 def dialog_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))]],
+        keyboard=[
+            [KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))],
+            [KeyboardButton(text=_(keyboards.QUICK_EXIT))],
+        ],
         resize_keyboard=True,
     )
 
@@ -70,6 +73,7 @@ def center_keyboard() -> ReplyKeyboardMarkup:
         keyboard=[
             [KeyboardButton(text=_(keyboards.SHARE_LOCATION), request_location=True)],
             [KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))],
+            [KeyboardButton(text=_(keyboards.QUICK_EXIT))],
         ],
         resize_keyboard=True,
         input_field_placeholder=_("City, town or district"),
@@ -81,6 +85,7 @@ def phone_keyboard() -> ReplyKeyboardMarkup:
         keyboard=[
             [KeyboardButton(text=_("📱 Share my number"), request_contact=True)],
             [KeyboardButton(text=_(keyboards.EMERGENCY)), KeyboardButton(text=_(CANCEL_BUTTON))],
+            [KeyboardButton(text=_(keyboards.QUICK_EXIT))],
         ],
         resize_keyboard=True,
     )
@@ -90,6 +95,7 @@ def categories() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in CATEGORIES:
         builder.button(text=_(CATEGORY_NAMES[code]), callback_data=CategoryCb(code=code))
+    keyboards.hide_button(builder)
     builder.adjust(1)
     return builder.as_markup()
 
@@ -107,6 +113,7 @@ def contact_choice() -> InlineKeyboardMarkup:
     builder.button(text=_("💬 Answer me here in Telegram"), callback_data=ContactCb(method="telegram"))
     builder.button(text=_("📞 Call me"), callback_data=ContactCb(method="phone"))
     builder.button(text=_("🕶 Stay anonymous"), callback_data=ContactCb(method="anonymous"))
+    keyboards.hide_button(builder)
     builder.adjust(1)
     return builder.as_markup()
 
@@ -115,6 +122,7 @@ def consent_choice() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ I agree"), callback_data=ConsentCb(agree=True))
     builder.button(text=_("✖️ I do not agree"), callback_data=ConsentCb(agree=False))
+    keyboards.hide_button(builder)
     builder.adjust(1)
     return builder.as_markup()
 
@@ -122,6 +130,8 @@ def consent_choice() -> InlineKeyboardMarkup:
 def anonymous_instead() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🕶 Send anonymously"), callback_data=ContactCb(method="anonymous"))
+    keyboards.hide_button(builder)
+    builder.adjust(1)
     return builder.as_markup()
 
 
@@ -129,6 +139,7 @@ def confirm_choice() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Send"), callback_data=ConfirmCb(action="send"))
     builder.button(text=_("✏️ Start over"), callback_data=ConfirmCb(action="restart"))
+    keyboards.hide_button(builder)
     builder.adjust(1)
     return builder.as_markup()
 

@@ -1,14 +1,15 @@
-"""One router per feature; the order matters: commands first, the catch-all last."""
+"""One router per feature; the order matters: the quick exit and commands first, the catch-all last."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import centers, commands, courses, fallback, language, requests, staff
+from handlers import centers, commands, courses, fallback, language, requests, safety, staff
 
 
 def get_routers() -> list[Router]:
     return [
+        safety.router,
         commands.router,
         language.router,
         staff.router,
