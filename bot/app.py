@@ -21,6 +21,7 @@ from bot.i18n import LocaleMiddleware, create_i18n
 from bot.message_log import MessageLogMiddleware
 from bot.middlewares import RepositoryMiddleware
 from bot.outbox import OutboxWorker
+from bot.privacy import PrivacyDesk
 from bot.retry import RetryMiddleware
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
@@ -58,7 +59,10 @@ def build_dispatcher(
     connection: aiosqlite.Connection, settings: Settings, i18n: I18n, helpdesk: Helpdesk
 ) -> Dispatcher:
     courses = CourseDesk(helpdesk, settings.zone)
-    dispatcher = Dispatcher(storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk, courses=courses)
+    privacy = PrivacyDesk(helpdesk, courses)
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk, courses=courses, privacy=privacy
+    )
     dispatcher.update.outer_middleware(RepositoryMiddleware(connection))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
@@ -70,7 +74,7 @@ def build_dispatcher(
         me = await bot.get_me()
         if helpdesk.worker is not None:
             helpdesk.worker.start()
-        jobs.append(asyncio.create_task(run_jobs(helpdesk, courses, settings), name="jobs"))
+        jobs.append(asyncio.create_task(run_jobs(helpdesk, courses, privacy, settings), name="jobs"))
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
@@ -85,16 +89,20 @@ def build_dispatcher(
     return dispatcher
 
 
-async def run_jobs(helpdesk: Helpdesk, courses: CourseDesk, settings: Settings) -> None:
-    """The timed work: escalating requests nobody took, and course reminders. What is done is recorded in the
-    database (escalated_at, a reminder's status), so a restart neither repeats nor loses any of it."""
+async def run_jobs(helpdesk: Helpdesk, courses: CourseDesk, privacy: PrivacyDesk, settings: Settings) -> None:
+    """The timed work: escalating requests nobody took, course reminders, and anonymising resolved requests
+    after RETENTION_DAYS. What is done is recorded in the database (escalated_at, a reminder's status,
+    anonymized_at), so a restart neither repeats nor loses any of it."""
     after = timedelta(hours=settings.escalate_after_hours)
+    retention = timedelta(days=settings.retention_days)
     while True:
         try:
             escalated = await helpdesk.escalate_due(after)
             if escalated:
                 log.warning("escalated %d request(s) nobody took", len(escalated))
             await courses.send_due_reminders()
+            if anonymized := await privacy.anonymize_due(retention):
+                log.info("anonymised %d resolved request(s) past retention", len(anonymized))
         except Exception:
             log.exception("timed jobs failed")
         await asyncio.sleep(settings.jobs_interval_seconds)

@@ -155,3 +155,19 @@ class RosterCb(CallbackData, prefix="ro"):
 
 class HideCb(CallbackData, prefix="hide"):
     """The quick exit."""
+
+
+class SafeContactCb(CallbackData, prefix="sc"):
+    code: str
+
+
+class WithdrawCb(CallbackData, prefix="wd"):
+    purpose: str
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    confirmed: bool
+
+
+class CourseConsentCb(CallbackData, prefix="cc"):
+    choice: str  # "remind", "quiet" (no reminders) or "no"

@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lang", N_("Тіл / Язык")),
     ("help", N_("What this bot can do")),
     ("cancel", N_("Stop the current action")),
+    ("mydata", N_("What the bot holds about me")),
+    ("forget", N_("Erase my data")),
     ("start", N_("Start again")),
 )
 

@@ -13,7 +13,17 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 
 from bot import keyboards
-from bot.callbacks import CancelSignupCb, ConfirmCancelCb, GroupCb, JoinBookingCb, RosterCb, SignupCb, SkipCb, TopicCb
+from bot.callbacks import (
+    CancelSignupCb,
+    ConfirmCancelCb,
+    CourseConsentCb,
+    GroupCb,
+    JoinBookingCb,
+    RosterCb,
+    SignupCb,
+    SkipCb,
+    TopicCb,
+)
 from bot.i18n import LANGUAGE_NAMES, format_km
 from bot.services.centers import Center
 from bot.services.courses import CourseGroup, Signup, Topic
@@ -184,7 +194,10 @@ def join_offer(
 ) -> tuple[str, InlineKeyboardMarkup]:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Join the booking"), callback_data=JoinBookingCb(id=signup.id))
-    text = _("{name} booked «{topic}» for the two of you, starting {start}. Join the booking?").format(
+    text = _(
+        "{name} booked «{topic}» for the two of you, starting {start}. Join the booking? By joining you agree "
+        "that your name goes to the center running the course and that you get reminders before the sessions."
+    ).format(
         name=escape(signup.name), topic=escape(topic.title(locale)), start=session_time(group.starts_at, zone, locale)
     )
     return text, builder.as_markup()
@@ -298,3 +311,23 @@ def already_signed() -> str:
 
 def group_gone() -> str:
     return _("This group is no longer available. Please choose another.")
+
+
+def consent(center: Center, locale: str) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ I agree, and remind me"), callback_data=CourseConsentCb(choice="remind"))
+    builder.button(text=_("✅ I agree, no reminders"), callback_data=CourseConsentCb(choice="quiet"))
+    builder.button(text=_("✖️ I do not agree"), callback_data=CourseConsentCb(choice="no"))
+    builder.adjust(1)
+    text = _(
+        "<b>Consent to the processing of personal data</b>\n"
+        "Your name and phone go to «{center}», which runs the group, only for this course. You can withdraw "
+        "in /mydata at any time.\n\nShall we also remind you a day and two hours before each session?"
+    ).format(center=escape(center.name(locale)))
+    return text, builder.as_markup()
+
+
+def consent_declined(center: Center) -> str:
+    return _("Without your consent we cannot sign you up. You can call the center: {phones}.").format(
+        phones=", ".join(escape(phone) for phone in center.phones)
+    )

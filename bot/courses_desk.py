@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot import course_views as cv
 from bot.helpdesk import Helpdesk, Target
+from bot.services.consents import CONSENT_VERSIONS
 from bot.services.courses import CourseGroup, Signup, Topic, allocate, promotable, reminder_times
 from bot.services.requests import RuleError
 from storage.courses import CourseRepository
+from storage.privacy import PrivacyRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class CourseDesk:
         self.desk = helpdesk
         self.zone = zone
         self.courses = CourseRepository(helpdesk.connection)
+        self.privacy = PrivacyRepository(helpdesk.connection)
 
     async def sign_up(
         self,
@@ -42,9 +45,13 @@ class CourseDesk:
         partner_name: str | None = None,
         marriage_date: str | None = None,
         now: datetime | None = None,
+        reminders: bool = True,
     ) -> SignupResult:
+        """The person has agreed to their sign-up being passed to the center (and, with `reminders`, to
+        reminders); both consents are recorded with the sign-up."""
         moment = now or datetime.now(UTC)
         async with self.desk.transaction():
+            await self._consent(user_id, reminders)
             group = await self.courses.group(group_id)
             if group is None:
                 raise RuleError("gone")
@@ -79,6 +86,7 @@ class CourseDesk:
                 raise RuleError("invalid")
             if signup.user_id == user_id:
                 raise RuleError("own")
+            await self._consent(user_id, reminders=True)  # the join offer says both
             await self.courses.join_partner(signup.id, user_id)
             joined = await self._signup(signup.id)
             if joined.status == "confirmed":
@@ -140,6 +148,11 @@ class CourseDesk:
                     person, lambda locale, topic=topic, group=group: cv.promoted(topic, group, self.zone, locale)
                 )
             await self._tell_staff(signup, group, topic, "promoted")
+
+    async def _consent(self, user_id: int, reminders: bool) -> None:
+        purposes = ("course_signup", "reminders") if reminders else ("course_signup",)
+        for purpose in purposes:
+            await self.privacy.give(user_id, purpose, CONSENT_VERSIONS[purpose])
 
     async def _schedule(self, signup: Signup, people: list[int], moment: datetime) -> None:
         for session_id, start in await self.courses.session_ids(signup.group_id):

@@ -33,6 +33,7 @@ from bot.callbacks import (
     TransferToCb,
 )
 from bot.keyboards import N_
+from bot.privacy_views import safe_contact_label
 from bot.services.centers import Center
 from bot.services.requests import CATEGORIES, HelpRequest
 from bot.services.stats import Summary
@@ -250,7 +251,9 @@ def contact_label(method: str, phone: str | None) -> str:
     return _("answer here in Telegram")
 
 
-def summary(category: str, center: Center, text: str, contact: str, urgent: bool, locale: str) -> str:
+def summary(
+    category: str, center: Center, text: str, contact: str, urgent: bool, locale: str, safe: str | None = None
+) -> str:
     shown = text if len(text) <= 1500 else text[:1500] + "…"
     lines = [
         _("<b>Please check your request</b>"),
@@ -259,6 +262,8 @@ def summary(category: str, center: Center, text: str, contact: str, urgent: bool
         _("Center: {center}").format(center=escape(center.name(locale))),
         _("How to reach you: {contact}").format(contact=contact),
     ]
+    if (wish := safe_contact_label(safe)) is not None:
+        lines.append(_("Safe to contact: {wish}").format(wish=wish))
     if urgent:
         lines.append(_("⚠️ Marked urgent"))
     lines += ["", escape(shown)]
@@ -324,6 +329,11 @@ def staff_notice(request: HelpRequest, center: Center, text: str, event: str | N
         f"{flag}<b>{request.number}</b> · {_(CATEGORY_NAMES[request.category])}",
         escape(center.name(locale)),
         _("Contact: {contact}").format(contact=staff_contact(request)),
+        *(
+            [_("Safe to contact: {wish}").format(wish=wish)]
+            if (wish := safe_contact_label(request.safe_contact))
+            else []
+        ),
         _("Status: {status}").format(status=_(STATUS_NAMES[request.status])),
     ]
     if event:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # A request nobody took for this long is announced again, also to the admins.
     escalate_after_hours: float = Field(default=4, gt=0)
+    # Resolved requests are anonymised this many days after they were resolved.
+    retention_days: int = Field(default=365, ge=1)
     # How often timed work runs: escalations and course reminders.
     jobs_interval_seconds: float = Field(default=30, gt=0)
     # Long polling wait, seconds; tests shorten it so the bot stops quickly.

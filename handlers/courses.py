@@ -19,6 +19,7 @@ from bot import request_views as rv
 from bot.callbacks import (
     CancelSignupCb,
     ConfirmCancelCb,
+    CourseConsentCb,
     CoursesAtCb,
     GroupCb,
     JoinBookingCb,
@@ -51,6 +52,7 @@ class SignupForm(StatesGroup):
     partner = State()
     phone = State()
     marriage_date = State()
+    consent = State()
 
 
 async def show_programme(message: Message, state: FSMContext, courses: CourseDesk, programme: str,
@@ -220,7 +222,7 @@ async def signup_phone(
         text, markup = cv.ask_marriage_date()
         await message.answer(text, reply_markup=markup)
         return
-    await _finish_signup(message, state, courses, i18n.current_locale, bot)
+    await _ask_consent(message, state, courses, i18n.current_locale)
 
 
 @router.message(SignupForm.marriage_date, F.text)
@@ -233,7 +235,7 @@ async def marriage_date_given(
         await message.answer(cv.bad_marriage_date())
         return
     await state.update_data(marriage_date=parsed.isoformat())
-    await _finish_signup(message, state, courses, i18n.current_locale, bot)
+    await _ask_consent(message, state, courses, i18n.current_locale)
 
 
 @router.callback_query(SignupForm.marriage_date, SkipCb.filter())
@@ -243,18 +245,48 @@ async def marriage_date_skipped(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        await _finish_signup(query.message, state, courses, i18n.current_locale, bot, user_id=query.from_user.id)
+        await _ask_consent(query.message, state, courses, i18n.current_locale)
+
+
+async def _ask_consent(message: Message, state: FSMContext, courses: CourseDesk, locale: str) -> None:
+    group = await courses.courses.group(int((await state.get_data())["group_id"]))
+    center = await courses.desk.centers.get(group.center_id) if group else None
+    if center is None:
+        await state.clear()
+        await message.answer(cv.group_gone(), reply_markup=keyboards.main_menu())
+        return
+    await state.set_state(SignupForm.consent)
+    text, markup = cv.consent(center, locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(SignupForm.consent, CourseConsentCb.filter())
+async def consent_given(
+    query: CallbackQuery, callback_data: CourseConsentCb, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.choice == "no":
+        group = await courses.courses.group(int((await state.get_data())["group_id"]))
+        center = await courses.desk.centers.get(group.center_id) if group else None
+        await state.clear()
+        text = cv.consent_declined(center) if center else cv.group_gone()
+        await query.message.answer(text, reply_markup=keyboards.main_menu())
+        return
+    await _finish_signup(query.message, state, courses, i18n.current_locale, bot, query.from_user.id,
+                         reminders=callback_data.choice == "remind")  # fmt: skip
 
 
 async def _finish_signup(message: Message, state: FSMContext, courses: CourseDesk, locale: str, bot: Bot,
-                         user_id: int | None = None) -> None:  # fmt: skip
+                         user_id: int, reminders: bool) -> None:  # fmt: skip
     data = await state.get_data()
     await state.clear()
-    person = user_id or (message.from_user.id if message.from_user else 0)
     try:
         result = await courses.sign_up(
-            int(data["group_id"]), person, data["name"], data["phone"], data.get("partner_name"),
-            data.get("marriage_date"),
+            int(data["group_id"]), user_id, data["name"], data["phone"], data.get("partner_name"),
+            data.get("marriage_date"), reminders=reminders,
         )  # fmt: skip
     except RuleError as error:
         text = {"started": cv.group_started(), "twice": cv.already_signed()}.get(error.code, cv.group_gone())

@@ -12,12 +12,24 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, views
+from bot import privacy_views as pv
 from bot import request_views as rv
-from bot.callbacks import AskHereCb, CategoryCb, ConfirmCb, ConsentCb, ContactCb, PersonReplyCb, PickCenterCb, RateCb
+from bot.callbacks import (
+    AskHereCb,
+    CategoryCb,
+    ConfirmCb,
+    ConsentCb,
+    ContactCb,
+    PersonReplyCb,
+    PickCenterCb,
+    RateCb,
+    SafeContactCb,
+)
 from bot.courses_desk import CourseDesk
 from bot.filters import ButtonText
 from bot.helpdesk import Helpdesk
 from bot.i18n import format_moment
+from bot.privacy import PrivacyDesk
 from bot.services.centers import Center
 from bot.services.finder import CenterFinder
 from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone, signals_danger
@@ -36,6 +48,8 @@ class RequestForm(StatesGroup):
     text = State()
     contact = State()
     phone = State()
+    safe_contact = State()
+    safe_contact_text = State()
     consent = State()
     confirm = State()
 
@@ -158,7 +172,7 @@ async def contact_chosen(
         await state.update_data(phone=None)
         await _show_summary(message, state, centers, i18n.current_locale)
     else:
-        await _ask_consent(message, state, centers, i18n.current_locale)
+        await _ask_safe_contact(message, state)
 
 
 @router.message(RequestForm.phone, F.contact | F.text)
@@ -169,6 +183,28 @@ async def phone_given(message: Message, state: FSMContext, centers: CenterReposi
         await message.answer(rv.bad_phone(), reply_markup=rv.phone_keyboard())
         return
     await state.update_data(phone=phone)
+    await _ask_safe_contact(message, state)
+
+
+@router.callback_query(RequestForm.safe_contact, SafeContactCb.filter())
+async def safe_contact_chosen(
+    query: CallbackQuery, callback_data: SafeContactCb, state: FSMContext, centers: CenterRepository, i18n: I18n
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.code == "custom":
+        await state.set_state(RequestForm.safe_contact_text)
+        await query.message.answer(pv.ask_safe_contact_text(), reply_markup=rv.dialog_keyboard())
+        return
+    if callback_data.code in pv.SAFE_CONTACT:
+        await state.update_data(safe_contact=callback_data.code)
+    await _ask_consent(query.message, state, centers, i18n.current_locale)
+
+
+@router.message(RequestForm.safe_contact_text, F.text)
+async def safe_contact_written(message: Message, state: FSMContext, centers: CenterRepository, i18n: I18n) -> None:
+    await state.update_data(safe_contact="text:" + (message.text or "").strip()[:300])
     await _ask_consent(message, state, centers, i18n.current_locale)
 
 
@@ -196,7 +232,12 @@ async def start_over(query: CallbackQuery, state: FSMContext) -> None:
 
 @router.callback_query(RequestForm.confirm, ConfirmCb.filter(F.action == "send"))
 async def send_request(
-    query: CallbackQuery, state: FSMContext, helpdesk: Helpdesk, centers: CenterRepository, i18n: I18n
+    query: CallbackQuery,
+    state: FSMContext,
+    helpdesk: Helpdesk,
+    privacy: PrivacyDesk,
+    centers: CenterRepository,
+    i18n: I18n,
 ) -> None:
     data = await state.get_data()
     center = await centers.get(int(data["center_id"]))
@@ -205,6 +246,8 @@ async def send_request(
         return
     await query.answer()
     method = data["contact_method"]
+    if method != "anonymous":  # the person agreed to this wording on the previous step
+        await privacy.give(query.from_user.id, "help_request")
     request = await helpdesk.submit(
         NewRequest(
             user_id=query.from_user.id,
@@ -218,6 +261,7 @@ async def send_request(
             text=data["text"],
             file_id=data.get("file_id"),
             file_kind=data.get("file_kind"),
+            safe_contact=data.get("safe_contact") if method != "anonymous" else None,
         )
     )
     await state.clear()
@@ -317,6 +361,11 @@ async def _draft_center(message: Message, state: FSMContext, centers: CenterRepo
     return center
 
 
+async def _ask_safe_contact(message: Message, state: FSMContext) -> None:
+    await state.set_state(RequestForm.safe_contact)
+    await message.answer(pv.ask_safe_contact(), reply_markup=pv.safe_contact_choice())
+
+
 async def _ask_consent(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
     center = await _draft_center(message, state, centers)
     if center is None:
@@ -332,5 +381,6 @@ async def _show_summary(message: Message, state: FSMContext, centers: CenterRepo
     data = await state.get_data()
     await state.set_state(RequestForm.confirm)
     contact = rv.contact_label(data["contact_method"], data.get("phone"))
-    text = rv.summary(data["category"], center, data["text"], contact, bool(data.get("urgent")), locale)
+    safe = data.get("safe_contact") if data["contact_method"] != "anonymous" else None
+    text = rv.summary(data["category"], center, data["text"], contact, bool(data.get("urgent")), locale, safe)
     await message.answer(text, reply_markup=rv.confirm_choice())

@@ -252,7 +252,9 @@ class CourseRepository:
         async with self._db.execute(
             "SELECT r.id, r.kind, r.user_id, r.signup_id, s.group_id, gs.starts_at FROM reminders r "
             "JOIN signups s ON s.id = r.signup_id JOIN group_sessions gs ON gs.id = r.session_id "
-            "WHERE r.status = 'pending' AND r.due_at <= ? AND s.status = 'confirmed' ORDER BY r.due_at",
+            "WHERE r.status = 'pending' AND r.due_at <= ? AND s.status = 'confirmed' "
+            "AND EXISTS (SELECT 1 FROM consents c WHERE c.user_id = r.user_id AND c.purpose = 'reminders' "
+            "AND c.withdrawn_at IS NULL) ORDER BY r.due_at",
             (_iso(now),),
         ) as cursor:
             rows = await cursor.fetchall()

@@ -11,7 +11,7 @@ from bot.services.requests import HelpRequest
 
 _COLUMNS = (
     "id, user_id, center_id, category, status, urgent, contact_method, contact_name, phone, locale, assignee_id, "
-    "rating, created_at"
+    "rating, created_at, safe_contact"
 )
 
 
@@ -32,6 +32,7 @@ class NewRequest:
     text: str
     file_id: str | None = None
     file_kind: str | None = None
+    safe_contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ def _request(row: aiosqlite.Row) -> HelpRequest:
         assignee_id=row["assignee_id"],
         rating=row["rating"],
         created_at=row["created_at"],
+        safe_contact=row["safe_contact"],
     )
 
 
@@ -71,7 +73,7 @@ class RequestRepository:
         stamp = now_iso()
         cursor = await self._db.execute(
             "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
-            "locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "locale, created_at, safe_contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.user_id,
                 new.center_id,
@@ -82,6 +84,7 @@ class RequestRepository:
                 new.phone,
                 new.locale,
                 stamp,
+                new.safe_contact,
             ),
         )
         request_id = int(cursor.lastrowid or 0)

@@ -53,6 +53,7 @@ async def sign_up(
     await user.send(name)
     await user.reply_with("номер телефона")
     await user.send(phone)
+    await user.click("напоминайте", await user.reply_with("Согласие на обработку"))
     return await user.reply()
 
 
@@ -130,6 +131,7 @@ async def test_a_couple_books_and_the_partner_joins(running_bot: BotProcess, per
     await groom.send("31.02.2027")
     await groom.reply_with("ДД.ММ.ГГГГ")
     await groom.click("Пропустить")
+    await groom.click("напоминайте", await groom.reply_with("Согласие на обработку"))
     assert "Вы записаны!" in message_text(await groom.reply_with("Вы записаны"))
     invite = message_text(await groom.reply_with("Отправьте эту ссылку"))
     token = invite.split("start=p_")[1].split()[0]
@@ -171,6 +173,7 @@ async def test_reminders_fire_with_a_moved_clock_across_a_restart(
     await parent.send("Әсел Нұрланова")
     await parent.reply()
     await parent.send("+77011112233")
+    await parent.click("еске салыңыз", await parent.reply_with("келісім"))
     assert "Сіз жазылдыңыз" in message_text(await parent.reply_with("жазылдыңыз"))
 
     await running_bot.stop()

@@ -84,7 +84,21 @@ async def test_language_switch_keeps_old_buttons_working(running_bot, person: Pe
 async def test_command_menu_is_registered_per_language(running_bot, api: LocalBotApi) -> None:
     kk = [command["command"] for command in api.commands[("default", "kk")]]
     ru_descriptions = {c["command"]: c["description"] for c in api.commands[("default", "ru")]}
-    assert kk == ["centers", "request", "academy", "premarital", "my", "sos", "menu", "lang", "help", "cancel", "start"]
+    assert kk == [
+        "centers",
+        "request",
+        "academy",
+        "premarital",
+        "my",
+        "sos",
+        "menu",
+        "lang",
+        "help",
+        "cancel",
+        "mydata",
+        "forget",
+        "start",
+    ]
     assert ru_descriptions["sos"] == "Экстренные номера"
     assert api.commands[("default", "")] == api.commands[("default", "kk")]  # DEFAULT_LOCALE=kk
     assert api.descriptions[("short_description", "ru")].startswith("Найдите свой Центр поддержки семьи")

@@ -30,6 +30,7 @@ async def ask_for_help(user: LocalUser, center: str, category: str, text: str, c
     await user.reply_with("Как центру связаться")
     await user.click(contact)
     if contact != "Остаться анонимным":
+        await user.click("Только писать", await user.reply_with("безопасно связаться"))
         await user.reply_with("Согласие на обработку")
         await user.click("Согласен")
     summary = await user.reply_with("Проверьте ваше обращение")

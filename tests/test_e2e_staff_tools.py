@@ -256,6 +256,7 @@ async def test_full_cycle_with_two_staff_in_a_group(
     await citizen.send("Подросток не разговаривает с нами")
     await citizen.reply_with("Как центру связаться")
     await citizen.click("Ответьте мне здесь")
+    await citizen.click("Только после 18:00", await citizen.reply_with("безопасно связаться"))
     await citizen.click("Согласен", await citizen.reply_with("Согласие"))
     await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
     await citizen.reply_with("отправлено в")

@@ -54,6 +54,7 @@ class HelpRequest:
     assignee_id: int | None
     rating: int | None
     created_at: str
+    safe_contact: str | None = None
 
     @property
     def number(self) -> str:

@@ -1,0 +1,85 @@
+"""The person's data rights: consents per purpose, what the bot holds (/mydata), erasure (/forget), and the
+anonymisation of resolved requests after RETENTION_DAYS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot import privacy_views as pv
+from bot.courses_desk import CourseDesk
+from bot.helpdesk import Helpdesk
+from bot.services.consents import CONSENT_VERSIONS
+from bot.services.courses import Signup
+from bot.services.requests import HelpRequest
+from storage.privacy import Consent, PrivacyRepository
+from storage.requests import ThreadMessage
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    locale: str | None
+    consents: list[Consent]
+    requests: list[tuple[HelpRequest, list[ThreadMessage]]]
+    signups: list[Signup]
+
+
+class PrivacyDesk:
+    def __init__(self, helpdesk: Helpdesk, courses: CourseDesk) -> None:
+        self.desk = helpdesk
+        self.courses = courses
+        self.store = PrivacyRepository(helpdesk.connection)
+
+    async def give(self, user_id: int, *purposes: str) -> None:
+        async with self.desk.transaction():
+            for purpose in purposes:
+                await self.store.give(user_id, purpose, CONSENT_VERSIONS[purpose])
+
+    async def withdraw(self, user_id: int, purpose: str) -> bool:
+        """What the consent allowed stops: contact details leave the requests, sign-ups are cancelled,
+        reminders stop (the reminder query asks for the consent)."""
+        if purpose == "course_signup":
+            for signup in await self.courses.courses.of_user(user_id):
+                await self.courses.cancel(signup.id, user_id)
+        async with self.desk.transaction():
+            withdrawn = await self.store.withdraw(user_id, purpose)
+            if purpose == "help_request":
+                await self.store.strip_contact(user_id)
+        return withdrawn
+
+    async def data_of(self, user_id: int) -> PersonData:
+        user = await self.desk.users.get(user_id)
+        requests = []
+        for request in await self.desk.requests.of_user(user_id, limit=1000):
+            requests.append((request, await self.desk.requests.thread(request.id)))
+        return PersonData(
+            locale=user.locale if user else None,
+            consents=await self.store.consents(user_id),
+            requests=requests,
+            signups=await self.courses.courses.of_user(user_id),
+        )
+
+    async def forget(self, user_id: int) -> int:
+        """Erases the person: profile, sign-ups (their seats go to the waiting list), consents, and the personal
+        fields and texts of their requests; staff of open requests are told. Returns how many requests were
+        anonymised; only anonymous counts remain."""
+        for signup in await self.courses.courses.of_user(user_id):
+            if signup.user_id == user_id:
+                await self.courses.cancel(signup.id, user_id)
+        async with self.desk.transaction():
+            request_ids = await self.store.request_ids_of(user_id)
+            open_requests = [r for r in [await self.desk.requests.get(i) for i in request_ids] if r and r.is_open]
+            await self.store.anonymize_requests(request_ids)
+            await self.store.erase_person(user_id)
+            for request in open_requests:  # told after the erasure, in words that name nobody
+                for target in await self.desk.targets(request.center_id):
+                    with self.desk.i18n.use_locale(target.locale):
+                        await self.desk.enqueue(target, pv.person_withdrew(request), None, request)
+        return len(request_ids)
+
+    async def anonymize_due(self, retention: timedelta, now: datetime | None = None) -> list[int]:
+        moment = now or datetime.now(UTC)
+        async with self.desk.transaction():
+            due = await self.store.due_for_retention((moment - retention).isoformat(timespec="seconds"))
+            await self.store.anonymize_requests(due)
+        return due
