@@ -105,7 +105,9 @@ async def forget_command(message: Message, state: FSMContext) -> None:
 
 
 @router.callback_query(ForgetCb.filter())
-async def forget(query: CallbackQuery, callback_data: ForgetCb, privacy: PrivacyDesk, state: FSMContext) -> None:
+async def forget(
+    query: CallbackQuery, callback_data: ForgetCb, privacy: PrivacyDesk, state: FSMContext, chat_log: ChatLog
+) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -118,3 +120,4 @@ async def forget(query: CallbackQuery, callback_data: ForgetCb, privacy: Privacy
     await privacy.forget(query.from_user.id)
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(text, reply_markup=ReplyKeyboardRemove())
+    await chat_log.forget_chat(query.from_user.id)  # the two messages just sent were logged: not kept either

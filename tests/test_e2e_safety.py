@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from bot.localapi.people import LocalUser, message_text
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
 
 ADMIN_ID = 900003
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "JOBS_INTERVAL_SECONDS": "0.5"}
+
+
+@pytest.fixture(scope="module")
+async def admin(api: LocalBotApi, bot_process: BotProcess) -> LocalUser:
+    """The administrator in ADMIN_IDS: centers without staff send their notices here."""
+    user = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
+    await choose_language(user, "ru")
+    return user
 
 
 async def make_staff(bot: BotProcess, person: PersonFactory, center: str, name: str) -> LocalUser:
@@ -65,3 +78,89 @@ async def test_quick_exit_from_the_main_menu(running_bot: BotProcess, person: Pe
     await citizen.press("🙈 Жасыру")
     await citizen.reply_with("Дайын.")
     assert [message_text(m) for m in citizen.chat.messages.values()] == ["Дайын."]
+
+
+async def test_mydata_shows_what_is_held_and_a_consent_can_be_withdrawn(
+    running_bot: BotProcess, person: PersonFactory
+) -> None:
+    await make_staff(running_bot, person, "atyrau-city", "Бақыт")
+    citizen = person("ru")
+    await choose_language(citizen, "ru")
+    await start_request(citizen, "atyrau-city", "Нужна консультация юриста")
+    await citizen.click("Позвоните мне")
+    await citizen.reply_with("номер")
+    await citizen.send("87051234567")
+    await citizen.click("В любое время", await citizen.reply_with("безопасно связаться"))
+    await citizen.click("Согласен", await citizen.reply_with("Согласие"))
+    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
+    await citizen.reply_with("отправлено в")
+
+    await citizen.send("/mydata")
+    held = await citizen.reply_with("Что бот хранит о вас")
+    text = message_text(held)
+    assert "Нужна консультация юриста" in text and "+7 705 123 45 67" in text
+    assert "передача ваших обращений" in text and "дано:" in text
+    await citizen.click("Отозвать", held)
+    assert "Согласие отозвано" in message_text(await citizen.reply_with("Согласие отозвано"))
+    await citizen.send("/mydata")
+    again = message_text(await citizen.reply_with("Что бот хранит о вас"))
+    assert "отозвано:" in again and "+7 705 123 45 67" not in again  # the phone left the request
+
+
+async def test_forget_leaves_no_personal_field_anywhere(
+    running_bot: BotProcess, person: PersonFactory, admin: LocalUser
+) -> None:
+    staff = await make_staff(running_bot, person, "kyzylorda-city", "Гүлзада")
+    citizen = person("ru", first_name="Зарина")
+    await choose_language(citizen, "ru")
+    await start_request(citizen, "kyzylorda-city", "Секретная история Зарины")
+    await citizen.click("Позвоните мне")
+    await citizen.reply_with("номер")
+    await citizen.send("+7 747 987 65 43")
+    await citizen.click("Только после 18:00", await citizen.reply_with("безопасно связаться"))
+    await citizen.click("Согласен", await citizen.reply_with("Согласие"))
+    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
+    await citizen.reply_with("отправлено в")
+    notice = await staff.reply_with("Секретная история")
+    await staff.click("Жауап беру", notice)
+    await staff.reply_with("бір хабарламамен")
+    await staff.send("Зарина, мы вам перезвоним")
+    await citizen.reply_with("перезвоним")
+
+    await citizen.send("/academy")
+    await citizen.reply()
+    await citizen.click("Общение с подростками")
+    listing = await citizen.reply()
+    await citizen.click(next(label for label in inline_buttons(listing) if "свободно" in label))
+    await citizen.click("Записаться", await citizen.reply_with("Занятия"))
+    await citizen.reply_with("имя и фамилия")
+    await citizen.send("Зарина Нурланова")
+    await citizen.reply_with("номер телефона")
+    await citizen.send("+7 747 987 65 43")
+    await citizen.click("напоминайте", await citizen.reply_with("Согласие на обработку"))
+    await citizen.reply_with("Вы записаны")
+
+    await citizen.send("/forget")
+    await citizen.click("Да, удалить всё", await citizen.reply_with("Удалить все ваши данные"))
+    await citizen.reply_with("Ваши данные удалены")
+    assert "заявитель отозвал согласие" not in message_text(notice)
+    await staff.reply_with("өтініш иесі келісімін қайтарып алып")
+
+    await asyncio.sleep(1)  # let the outbox settle: nothing it still holds may name her either
+    leftovers = find_person(running_bot.database, citizen.id, ("Зарина", "747 987 65 43", "7479876543", "Секретная"))
+    assert leftovers == [], leftovers
+
+
+def find_person(database, user_id: int, fragments: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every cell of every table that holds the person's id or a piece of their name, phone or text."""
+    found = []
+    with sqlite3.connect(database) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in db.execute(f"SELECT * FROM {table}"):
+                for value in row:
+                    if value == user_id or (isinstance(value, str) and (
+                        str(user_id) in value.split(":") or any(fragment in value for fragment in fragments)
+                    )):  # fmt: skip
+                        found.append(f"{table}: {row}")
+    return found

@@ -100,3 +100,25 @@ def test_stats_leave_spam_out_of_help_given() -> None:
     assert summary.median_take_seconds == 2 * 3600  # 1 h and 3 h; the spam's minute is not help
     assert summary.median_resolve_seconds == (24 * 3600 + 6 * 3600) / 2
     assert summary.mean_rating == 4
+
+
+async def test_retention_anonymises_resolved_requests_at_the_right_time(desk: Helpdesk) -> None:
+    from bot.courses_desk import CourseDesk
+    from bot.privacy import PrivacyDesk
+    from bot.timezone import load_zone
+
+    privacy = PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
+    request = await desk.requests.get(await submit(desk, text="Личная история"))
+    assert request is not None
+    resolved = await desk.resolve(request, 42, "Admin")
+    open_one = await submit(desk, text="Ещё открыта")
+    async with desk.connection.execute("SELECT resolved_at FROM help_requests WHERE id = ?", (resolved.id,)) as c:
+        resolved_at = datetime.fromisoformat((await c.fetchone())[0])
+    year = timedelta(days=365)
+    assert await privacy.anonymize_due(year, now=resolved_at + year - timedelta(minutes=1)) == []
+    assert await privacy.anonymize_due(year, now=resolved_at + year) == [resolved.id]
+    assert await privacy.anonymize_due(year, now=resolved_at + 2 * year) == []  # once, and never the open one
+    kept = await desk.requests.get(resolved.id)
+    assert kept is not None and kept.user_id is None and kept.category == "other" and kept.status == "resolved"
+    assert all(message.text is None for message in await desk.requests.thread(resolved.id))
+    assert [m.text for m in await desk.requests.thread(open_one)] == ["Ещё открыта"]
