@@ -27,6 +27,7 @@ from bot.settings import ConfigError, Settings
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.chat_log import ChatLog
+from storage.crisis import CrisisRepository
 from storage.database import connect
 from storage.fsm import SQLiteStorage
 
@@ -118,6 +119,7 @@ async def run_bot(settings: Settings) -> None:
     try:
         await ensure_centers(connections[0])
         await ensure_courses(connections[0], settings.zone)
+        await CrisisRepository(connections[0]).load_sample_if_empty()
         connections += [await connect(settings.database_path), await connect(settings.database_path)]
         main, helpdesk_db, outbox_db = connections
         bot = build_bot(settings, retry=True, chat_log=ChatLog(main))

@@ -37,6 +37,7 @@ from bot.privacy_views import safe_contact_label
 from bot.services.centers import Center
 from bot.services.requests import CATEGORIES, HelpRequest
 from bot.services.stats import Summary
+from storage.crisis import CrisisCenter
 from storage.staff_tools import SavedReply
 
 CATEGORY_NAMES = {
@@ -233,14 +234,28 @@ def consent_declined() -> str:
     )
 
 
-def danger_notice() -> str:
-    return _(
+def danger_notice(crisis: CrisisCenter | None = None, locale: str = "kk") -> str:
+    text = _(
         "⚠️ <b>If you are in danger right now, call 112 or 102 (police).</b>\n"
         "111: contact center for family, women's and children's rights.\n"
         "150: free helpline for children and young people.\n"
         "Your request will be marked urgent and still sent to the center. A Family Support Center is not a "
         "shelter: for a safe place to stay, the police and 111 will direct you to a crisis center."
     )
+    if crisis is not None:
+        text += "\n\n" + _("🏠 Crisis center of your region (a safe place to stay): {name}, {phone}").format(
+            name=escape(crisis.name(locale)), phone=escape(crisis.phone)
+        )
+        if crisis.is_sample:
+            text += "\n" + _("⚠️ <i>Sample data: not a real center's address or phone.</i>")
+    return text
+
+
+def out_of_hours(opens: str) -> str:
+    return _(
+        "⏰ The center is closed now: its staff will see your request when it opens, {time}. If it cannot wait, "
+        "111 and 150 answer at any hour, and in danger call 112."
+    ).format(time=opens)
 
 
 def contact_label(method: str, phone: str | None) -> str:

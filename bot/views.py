@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
+from babel.dates import format_datetime, format_time
 
 from bot.i18n import format_km
 from bot.keyboards import N_
@@ -119,10 +122,37 @@ def center_gone() -> str:
     return _("This center is no longer in the directory. Please search again.")
 
 
-def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], locale: str) -> str:
+def open_status(center: Center, zone: ZoneInfo, locale: str) -> str | None:
+    """'Open now, until 13:00' or 'Closed now, opens tomorrow at 09:00', from the structured hours."""
+    schedule = center.opening()
+    if schedule is None:
+        return None
+    now = datetime.now(zone)
+    status = schedule.status(now)
+    if status.open:
+        return _("🟢 Open now, until {time}").format(time=when(status.change, now, locale))
+    if status.change is None:
+        return _("🔴 Closed now")
+    return _("🔴 Closed now, opens {time}").format(time=when(status.change, now, locale))
+
+
+def when(moment: datetime | None, now: datetime, locale: str) -> str:
+    if moment is None:
+        return "—"
+    clock = format_time(moment, "HH:mm", tzinfo=moment.tzinfo, locale=locale)
+    if moment.date() == now.date():
+        return _("today at {time}").format(time=clock)
+    if moment.date() == now.date() + timedelta(days=1):
+        return _("tomorrow at {time}").format(time=clock)
+    return format_datetime(moment, "EEEE, HH:mm", tzinfo=moment.tzinfo, locale=locale)
+
+
+def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], locale: str, zone: ZoneInfo) -> str:
     lines = [heading, ""]
     for number, (center, distance) in enumerate(found, start=1):
-        title = f"{number}. <b>{escape(center.name(locale))}</b>"
+        schedule = center.opening()
+        mark = ("🟢 " if schedule.status(datetime.now(zone)).open else "🔴 ") if schedule else ""
+        title = f"{number}. {mark}<b>{escape(center.name(locale))}</b>"
         if distance is not None:
             title += " · " + _("{km} km").format(km=format_km(distance, locale))
         lines.append(title)
@@ -131,7 +161,7 @@ def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], loc
     return "\n".join(lines)
 
 
-def center_card(center: Center, locale: str) -> str:
+def center_card(center: Center, locale: str, zone: ZoneInfo) -> str:
     lines = [f"<b>{escape(center.name(locale))}</b>"]
     if center.is_sample:
         lines.append(_("⚠️ <i>Sample data: not a real center's address or phone.</i>"))
@@ -139,6 +169,7 @@ def center_card(center: Center, locale: str) -> str:
         "",
         f"📍 {escape(center.address(locale))}, {escape(center.locality(locale))}",
         f"🕘 {escape(center.hours(locale))}",
+        *([status] if (status := open_status(center, zone, locale)) else []),
         "☎️ " + ", ".join(escape(phone) for phone in center.phones),
     ]
     if center.services:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
@@ -16,6 +18,7 @@ from bot.services.centers import Center
 from bot.services.finder import CenterFinder
 from bot.services.geo import in_kazakhstan
 from bot.services.regions import REGIONS_BY_SLUG
+from bot.settings import Settings
 from storage.centers import CenterRepository
 
 router = Router(name=__name__)
@@ -31,13 +34,16 @@ async def start_center_search(message: Message, state: FSMContext) -> None:
     await message.answer(views.center_search_prompt(), reply_markup=keyboards.center_search())
 
 
-async def send_center_card(bot: Bot, chat_id: int, center: Center, locale: str) -> None:
+async def send_center_card(bot: Bot, chat_id: int, center: Center, locale: str, zone: ZoneInfo) -> None:
     address = f"{center.address(locale)}, {center.locality(locale)}"
     await bot.send_venue(chat_id, center.latitude, center.longitude, title=center.name(locale), address=address)
-    await bot.send_message(chat_id, views.center_card(center, locale), reply_markup=keyboards.center_card(center))
+    card = views.center_card(center, locale, zone)
+    await bot.send_message(chat_id, card, reply_markup=keyboards.center_card(center))
 
 
-async def answer_place_search(message: Message, text: str, centers: CenterRepository, locale: str) -> bool:
+async def answer_place_search(
+    message: Message, text: str, centers: CenterRepository, locale: str, zone: ZoneInfo
+) -> bool:
     """Shows the centers near a typed place; False when no place matched."""
     result = await CenterFinder(centers).by_place_name(text)
     if result is None:
@@ -51,7 +57,7 @@ async def answer_place_search(message: Message, text: str, centers: CenterReposi
         heading = views.place_heading(result.place.label(locale), len(result.centers))
     found = result.centers
     await message.answer(
-        views.centers_list(heading, list(found), locale),
+        views.centers_list(heading, list(found), locale, zone),
         reply_markup=keyboards.center_choice([center for center, _ in found], locale, back_to_regions=False),
     )
     return True
@@ -63,7 +69,7 @@ async def choose_region(message: Message, i18n: I18n) -> None:
 
 
 @router.message(F.location)
-async def by_location(message: Message, centers: CenterRepository, i18n: I18n) -> None:
+async def by_location(message: Message, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
     assert message.location is not None
     latitude, longitude = message.location.latitude, message.location.longitude
     found = await CenterFinder(centers).near(latitude, longitude)
@@ -75,15 +81,15 @@ async def by_location(message: Message, centers: CenterRepository, i18n: I18n) -
     if not in_kazakhstan(latitude, longitude):
         heading = views.location_outside()
     await message.answer(
-        views.centers_list(heading, list(found), locale),
+        views.centers_list(heading, list(found), locale, settings.zone),
         reply_markup=keyboards.center_choice([center for center, _ in found], locale, back_to_regions=False),
     )
 
 
 @router.message(CenterSearch.waiting_place, F.text)
-async def by_place_name(message: Message, centers: CenterRepository, i18n: I18n) -> None:
+async def by_place_name(message: Message, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
     assert message.text is not None
-    if not await answer_place_search(message, message.text, centers, i18n.current_locale):
+    if not await answer_place_search(message, message.text, centers, i18n.current_locale, settings.zone):
         await message.answer(views.place_not_found(message.text), reply_markup=keyboards.center_search())
 
 
@@ -98,7 +104,9 @@ async def regions_list(query: CallbackQuery, i18n: I18n) -> None:
 
 
 @router.callback_query(RegionCb.filter())
-async def region_chosen(query: CallbackQuery, callback_data: RegionCb, centers: CenterRepository, i18n: I18n) -> None:
+async def region_chosen(
+    query: CallbackQuery, callback_data: RegionCb, centers: CenterRepository, i18n: I18n, settings: Settings
+) -> None:
     region = REGIONS_BY_SLUG.get(callback_data.slug)
     if region is None:
         await query.answer(views.center_gone(), show_alert=True)
@@ -106,7 +114,7 @@ async def region_chosen(query: CallbackQuery, callback_data: RegionCb, centers: 
     locale = i18n.current_locale
     localities = await centers.localities(region.slug)
     if len(localities) == 1:
-        await _show_locality(query, localities[0].id, centers, locale)
+        await _show_locality(query, localities[0].id, centers, locale, settings.zone)
         return
     if not localities:
         await query.answer(views.no_centers(), show_alert=True)
@@ -116,23 +124,23 @@ async def region_chosen(query: CallbackQuery, callback_data: RegionCb, centers: 
 
 @router.callback_query(LocalityCb.filter())
 async def locality_chosen(
-    query: CallbackQuery, callback_data: LocalityCb, centers: CenterRepository, i18n: I18n
+    query: CallbackQuery, callback_data: LocalityCb, centers: CenterRepository, i18n: I18n, settings: Settings
 ) -> None:
-    await _show_locality(query, callback_data.id, centers, i18n.current_locale)
+    await _show_locality(query, callback_data.id, centers, i18n.current_locale, settings.zone)
 
 
 @router.callback_query(CenterCb.filter())
 async def center_chosen(
-    query: CallbackQuery, callback_data: CenterCb, centers: CenterRepository, i18n: I18n, bot: Bot
+    query: CallbackQuery, callback_data: CenterCb, centers: CenterRepository, i18n: I18n, bot: Bot, settings: Settings
 ) -> None:
     center = await _center_or_refusal(query, callback_data.id, centers)
     if center is not None:
-        await send_center_card(bot, query.from_user.id, center, i18n.current_locale)
+        await send_center_card(bot, query.from_user.id, center, i18n.current_locale, settings.zone)
 
 
 @router.callback_query(NearbyCb.filter())
 async def nearby_centers(
-    query: CallbackQuery, callback_data: NearbyCb, centers: CenterRepository, i18n: I18n, bot: Bot
+    query: CallbackQuery, callback_data: NearbyCb, centers: CenterRepository, i18n: I18n, bot: Bot, settings: Settings
 ) -> None:
     center = await _center_or_refusal(query, callback_data.id, centers)
     if center is None:
@@ -142,7 +150,7 @@ async def nearby_centers(
     heading = views.place_heading(center.name(locale), len(found))
     await bot.send_message(
         query.from_user.id,
-        views.centers_list(heading, found, locale),
+        views.centers_list(heading, found, locale, settings.zone),
         reply_markup=keyboards.center_choice([item for item, _ in found], locale, back_to_regions=False),
     )
 
@@ -157,7 +165,9 @@ async def _center_or_refusal(query: CallbackQuery, center_id: int, centers: Cent
     return center
 
 
-async def _show_locality(query: CallbackQuery, locality_id: int, centers: CenterRepository, locale: str) -> None:
+async def _show_locality(
+    query: CallbackQuery, locality_id: int, centers: CenterRepository, locale: str, zone: ZoneInfo
+) -> None:
     locality = await centers.locality(locality_id)
     found = await centers.in_locality(locality_id)
     if locality is None or not found:
@@ -165,12 +175,12 @@ async def _show_locality(query: CallbackQuery, locality_id: int, centers: Center
         return
     if len(found) == 1 and query.bot is not None:
         await query.answer()
-        await send_center_card(query.bot, query.from_user.id, found[0], locale)
+        await send_center_card(query.bot, query.from_user.id, found[0], locale, zone)
         return
     heading = views.place_heading(locality.name(locale), len(found))
     listed: list[tuple[Center, float | None]] = [(center, None) for center in found]
     await _edit_or_send(
-        query, views.centers_list(heading, listed, locale), keyboards.center_choice(found, locale, True)
+        query, views.centers_list(heading, listed, locale, zone), keyboards.center_choice(found, locale, True)
     )
 
 

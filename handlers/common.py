@@ -58,7 +58,7 @@ async def open_start_payload(
         center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))
         if center is not None:
             await message.answer(views.welcome(), reply_markup=keyboards.main_menu())
-            await send_center_card(bot, message.chat.id, center, locale)
+            await send_center_card(bot, message.chat.id, center, locale, courses.zone)
             return
         await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
         return

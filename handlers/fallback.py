@@ -8,6 +8,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards, views
+from bot.settings import Settings
 from handlers.centers import answer_place_search
 from handlers.common import ask_language
 from storage.centers import CenterRepository
@@ -18,9 +19,9 @@ router.message.filter(F.chat.type == "private")
 
 
 @router.message(F.text)
-async def free_text(message: Message, user: User, centers: CenterRepository, i18n: I18n) -> None:
+async def free_text(message: Message, user: User, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
     assert message.text is not None
-    if await answer_place_search(message, message.text, centers, i18n.current_locale):
+    if await answer_place_search(message, message.text, centers, i18n.current_locale, settings.zone):
         return
     if user.locale is None:
         await ask_language(message, i18n)

@@ -30,12 +30,13 @@ from bot.filters import ButtonText
 from bot.helpdesk import Helpdesk
 from bot.i18n import format_moment
 from bot.privacy import PrivacyDesk
-from bot.services.centers import Center
+from bot.services.centers import Center, open_first
 from bot.services.finder import CenterFinder
-from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone, signals_danger
+from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone
 from bot.settings import Settings
 from handlers.courses import send_my_signups
 from storage.centers import CenterRepository
+from storage.crisis import CrisisRepository
 from storage.requests import NewRequest
 
 router = Router(name=__name__)
@@ -87,14 +88,16 @@ async def ask_here(query: CallbackQuery, callback_data: AskHereCb, state: FSMCon
 
 
 @router.callback_query(RequestForm.category, CategoryCb.filter(F.code.in_(CATEGORIES)))
-async def category_chosen(query: CallbackQuery, callback_data: CategoryCb, state: FSMContext) -> None:
+async def category_chosen(
+    query: CallbackQuery, callback_data: CategoryCb, state: FSMContext, helpdesk: Helpdesk, i18n: I18n
+) -> None:
     await query.answer()
     message = query.message
     if not isinstance(message, Message):
         return
     await state.update_data(category=callback_data.code)
     if callback_data.code == "violence":
-        await message.answer(rv.danger_notice())
+        await _warn(message, state, helpdesk, i18n.current_locale)
     if (await state.get_data()).get("center_id"):
         await _ask_text(message, state)
     else:
@@ -103,19 +106,19 @@ async def category_chosen(query: CallbackQuery, callback_data: CategoryCb, state
 
 
 @router.message(RequestForm.center, F.location)
-async def center_by_location(message: Message, centers: CenterRepository, i18n: I18n) -> None:
+async def center_by_location(message: Message, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
     assert message.location is not None
     found = await CenterFinder(centers).near(message.location.latitude, message.location.longitude)
-    await _offer_centers(message, [center for center, _ in found], i18n.current_locale)
+    await _offer_centers(message, [center for center, _ in found], i18n.current_locale, settings)
 
 
 @router.message(RequestForm.center, F.text)
-async def center_by_name(message: Message, centers: CenterRepository, i18n: I18n) -> None:
+async def center_by_name(message: Message, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
     result = await CenterFinder(centers).by_place_name(message.text or "")
     if result is None or not result.centers:
         await message.answer(views.place_not_found(message.text or ""), reply_markup=rv.center_keyboard())
         return
-    await _offer_centers(message, [center for center, _ in result.centers], i18n.current_locale)
+    await _offer_centers(message, [center for center, _ in result.centers], i18n.current_locale, settings)
 
 
 @router.callback_query(RequestForm.center, PickCenterCb.filter())
@@ -132,7 +135,7 @@ async def center_picked(
 
 
 @router.message(RequestForm.text, F.text | F.caption | F.photo | F.document)
-async def text_given(message: Message, state: FSMContext) -> None:
+async def text_given(message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n) -> None:
     if message.photo:
         await state.update_data(file_id=message.photo[-1].file_id, file_kind="photo")
     elif message.document:
@@ -143,8 +146,9 @@ async def text_given(message: Message, state: FSMContext) -> None:
         return
     data = await state.get_data()
     urgent = is_urgent(data.get("category", "other"), text)
-    if signals_danger(text) and data.get("category") != "violence":
-        await message.answer(rv.danger_notice())
+    warned = data.get("category") == "violence"  # the numbers came with the topic already
+    if (urgent and not warned) or (warned and not data.get("crisis_shown")):  # now with the crisis center
+        await _warn(message, state, helpdesk, i18n.current_locale)
     await state.update_data(text=text, urgent=urgent)
     await state.set_state(RequestForm.contact)
     await message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
@@ -238,6 +242,7 @@ async def send_request(
     privacy: PrivacyDesk,
     centers: CenterRepository,
     i18n: I18n,
+    settings: Settings,
 ) -> None:
     data = await state.get_data()
     center = await centers.get(int(data["center_id"]))
@@ -266,7 +271,12 @@ async def send_request(
     )
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(rv.submitted(request, center, i18n.current_locale), reply_markup=keyboards.main_menu())
+    text = rv.submitted(request, center, i18n.current_locale)
+    schedule = center.opening()
+    status = schedule.status(datetime.now(settings.zone)) if schedule else None
+    if status is not None and not status.open:
+        text += "\n\n" + rv.out_of_hours(views.when(status.change, datetime.now(settings.zone), i18n.current_locale))
+    await query.message.answer(text, reply_markup=keyboards.main_menu())
 
 
 @router.message(Command("my"))
@@ -345,7 +355,17 @@ async def _ask_text(message: Message, state: FSMContext) -> None:
     await message.answer(rv.describe(), reply_markup=rv.dialog_keyboard())
 
 
-async def _offer_centers(message: Message, found: list[Center], locale: str) -> None:
+async def _warn(message: Message, state: FSMContext, helpdesk: Helpdesk, locale: str) -> None:
+    """The emergency numbers at once, with the region's crisis center once the center is known."""
+    data = await state.get_data()
+    center = await helpdesk.centers.get(int(data["center_id"])) if data.get("center_id") else None
+    crisis = await CrisisRepository(helpdesk.connection).of_region(center.region) if center else None
+    await message.answer(rv.danger_notice(crisis, locale))
+    await state.update_data(crisis_shown=crisis is not None)
+
+
+async def _offer_centers(message: Message, found: list[Center], locale: str, settings: Settings) -> None:
+    found = open_first(found, datetime.now(settings.zone))
     if not found:
         await message.answer(views.no_centers())
         return

@@ -13,7 +13,7 @@ from bot.services.centers import Center
 _CENTER_COLUMNS = (
     "c.id, c.slug, c.region, c.locality_id, l.name_kk AS locality_kk, l.name_ru AS locality_ru, c.name_kk, "
     "c.name_ru, c.address_kk, c.address_ru, c.hours_kk, c.hours_ru, c.phones, c.latitude, c.longitude, "
-    "c.services, c.is_sample"
+    "c.services, c.is_sample, c.schedule, c.holidays"
 )
 _FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
 
@@ -57,6 +57,8 @@ def _center(row: aiosqlite.Row) -> Center:
         longitude=row["longitude"],
         services=tuple(json.loads(row["services"])),
         is_sample=bool(row["is_sample"]),
+        schedule=row["schedule"],
+        holidays=row["holidays"],
     )
 
 
@@ -122,14 +124,15 @@ class CenterRepository:
                 locality_id = await self._locality_id(center)
                 await self._db.execute(
                     "INSERT INTO centers (slug, region, locality_id, name_kk, name_ru, address_kk, address_ru, "
-                    "hours_kk, hours_ru, phones, latitude, longitude, services, is_sample, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "hours_kk, hours_ru, phones, latitude, longitude, services, is_sample, updated_at, schedule, "
+                    "holidays) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (slug) DO UPDATE SET region = excluded.region, "
                     "locality_id = excluded.locality_id, name_kk = excluded.name_kk, name_ru = excluded.name_ru, "
                     "address_kk = excluded.address_kk, address_ru = excluded.address_ru, "
                     "hours_kk = excluded.hours_kk, hours_ru = excluded.hours_ru, phones = excluded.phones, "
                     "latitude = excluded.latitude, longitude = excluded.longitude, services = excluded.services, "
-                    "is_sample = excluded.is_sample, updated_at = excluded.updated_at",
+                    "is_sample = excluded.is_sample, updated_at = excluded.updated_at, "
+                    "schedule = excluded.schedule, holidays = excluded.holidays",
                     (
                         center.slug,
                         center.region,
@@ -146,6 +149,8 @@ class CenterRepository:
                         json.dumps(list(center.services)),
                         int(center.is_sample),
                         now,
+                        center.schedule,
+                        center.holidays,
                     ),
                 )
             await self._db.execute("DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)")

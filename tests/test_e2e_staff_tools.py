@@ -68,7 +68,7 @@ async def test_transfer_moves_the_request_and_its_rights(running_bot: BotProcess
     await first.click("Әуезов ауданының", choices)
     moved = await second.reply_with("алиментам")
     assert "Әуезов ауданының" in message_text(moved)
-    closed = await first.edit()
+    closed = await first.edit(of=notice)
     assert "берілді" in message_text(closed) and inline_buttons(closed) == []
     assert "передано в «Центр поддержки семьи Ауэзовского района»" in message_text(await citizen.reply_with("передано"))
 

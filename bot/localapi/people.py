@@ -42,10 +42,11 @@ class ChatReader:
             if event.kind == "send":
                 return event.message
 
-    async def edit(self, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    async def edit(self, of: dict[str, Any] | None = None, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+        """The next edit the bot makes (of the message `of`, if given; other events are skipped)."""
         while True:
             event = await self.next_event(timeout)
-            if event.kind == "edit":
+            if event.kind == "edit" and (of is None or event.message["message_id"] == of["message_id"]):
                 return event.message
 
     async def reply_with(self, *fragments: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:

@@ -6,10 +6,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.services.geo import in_kazakhstan
 from bot.services.regions import REGIONS_BY_SLUG
+from bot.services.schedule import Schedule, parse_schedule
 
 SERVICES = ("psychological", "legal", "social", "parents_academy", "premarital")
 
@@ -30,6 +32,8 @@ CSV_COLUMNS = (
     "services",
     "sample",
 )
+# Optional: structured hours for "open now" (see bot.services.schedule) and holiday dates.
+OPTIONAL_COLUMNS = ("schedule", "holidays")
 
 # Slugs travel in deep links (start=c_<slug>, 64 characters at most) and stay readable on posters.
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,47}$")
@@ -56,6 +60,12 @@ class Center:
     is_sample: bool = False
     id: int = 0  # database row id; 0 before the center is stored
     locality_id: int = 0
+    schedule: str = ""
+    holidays: str = ""
+
+    def opening(self) -> Schedule | None:
+        """The structured hours, when the registry gives them."""
+        return parse_schedule(self.schedule, self.holidays) if self.schedule else None
 
     def name(self, locale: str) -> str:
         return self.name_kk if locale == "kk" else self.name_ru
@@ -74,6 +84,16 @@ class Center:
 class ParseResult:
     centers: list[Center] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+def open_first(centers: list[Center], now: datetime) -> list[Center]:
+    """Centers open at `now` first (in the order given), then the others; for someone who needs help now."""
+
+    def closed(center: Center) -> bool:
+        schedule = center.opening()
+        return schedule is not None and not schedule.status(now).open
+
+    return sorted(centers, key=closed)
 
 
 def parse_centers_csv(text: str) -> ParseResult:
@@ -102,7 +122,7 @@ def parse_centers_csv(text: str) -> ParseResult:
 
 
 def _parse_row(row: dict[str, str | None], errors: list[str]) -> Center | None:
-    value = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
+    value = {key: (row.get(key) or "").strip() for key in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)}
     for column in CSV_COLUMNS:
         if column != "sample" and not value[column]:
             errors.append(f"{column}: empty")
@@ -124,6 +144,10 @@ def _parse_row(row: dict[str, str | None], errors: list[str]) -> Center | None:
     unknown = [service for service in services if service not in SERVICES]
     if unknown:
         errors.append(f"services: unknown {', '.join(unknown)} (known: {', '.join(SERVICES)})")
+    try:
+        parse_schedule(value["schedule"], value["holidays"])
+    except ValueError as error:
+        errors.append(f"schedule/holidays: {error}")
     sample = value["sample"].lower()
     if sample not in ("", "0", "1", "true", "false", "yes", "no"):
         errors.append(f"sample: '{value['sample']}' must be 1 or 0")
@@ -145,6 +169,8 @@ def _parse_row(row: dict[str, str | None], errors: list[str]) -> Center | None:
         longitude=longitude,
         services=tuple(services),
         is_sample=sample in ("1", "true", "yes"),
+        schedule=value["schedule"],
+        holidays=value["holidays"],
     )
 
 
@@ -163,7 +189,7 @@ def _split(raw: str) -> list[str]:
 def centers_to_csv(centers: list[Center]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, *OPTIONAL_COLUMNS))
     for center in centers:
         writer.writerow(
             [
@@ -182,6 +208,8 @@ def centers_to_csv(centers: list[Center]) -> str:
                 f"{center.longitude:.6f}".rstrip("0").rstrip("."),
                 ";".join(center.services),
                 "1" if center.is_sample else "0",
+                center.schedule,
+                center.holidays,
             ]
         )
     return buffer.getvalue()

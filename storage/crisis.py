@@ -1,0 +1,48 @@
+"""Crisis centers (safe places to stay), one contact per region; the shipped list is a SAMPLE."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+SAMPLE_CRISIS_CSV = Path(__file__).resolve().parent.parent / "bot" / "sample" / "crisis_centers.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisCenter:
+    region: str
+    name_kk: str
+    name_ru: str
+    phone: str
+    is_sample: bool
+
+    def name(self, locale: str) -> str:
+        return self.name_kk if locale == "kk" else self.name_ru
+
+
+class CrisisRepository:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def of_region(self, region: str) -> CrisisCenter | None:
+        async with self._db.execute(
+            "SELECT region, name_kk, name_ru, phone, is_sample FROM crisis_centers WHERE region = ?", (region,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return CrisisCenter(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
+    async def load_sample_if_empty(self) -> None:
+        async with self._db.execute("SELECT count(*) FROM crisis_centers") as cursor:
+            row = await cursor.fetchone()
+        if row and row[0]:
+            return
+        for item in csv.DictReader(io.StringIO(SAMPLE_CRISIS_CSV.read_text(encoding="utf-8"))):
+            await self._db.execute(
+                "INSERT INTO crisis_centers (region, name_kk, name_ru, phone, is_sample) VALUES (?, ?, ?, ?, 1)",
+                (item["region"], item["name_kk"], item["name_ru"], item["phone"]),
+            )
+        await self._db.commit()
