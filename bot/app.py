@@ -19,10 +19,11 @@ from bot.courses_desk import CourseDesk
 from bot.helpdesk import Helpdesk
 from bot.i18n import LocaleMiddleware, create_i18n
 from bot.message_log import MessageLogMiddleware
-from bot.middlewares import RepositoryMiddleware
+from bot.middlewares import RepositoryMiddleware, ThrottleMiddleware
 from bot.outbox import OutboxWorker
 from bot.privacy import PrivacyDesk
 from bot.retry import RetryMiddleware
+from bot.services.throttle import Throttle
 from bot.settings import ConfigError, Settings
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
@@ -64,6 +65,8 @@ def build_dispatcher(
     dispatcher = Dispatcher(
         storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk, courses=courses, privacy=privacy
     )
+    throttle = Throttle(burst=settings.message_burst, per_second=settings.messages_per_minute / 60)
+    dispatcher.update.outer_middleware(ThrottleMiddleware(throttle, i18n))
     dispatcher.update.outer_middleware(RepositoryMiddleware(connection))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())

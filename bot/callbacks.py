@@ -171,3 +171,13 @@ class ForgetCb(CallbackData, prefix="fg"):
 
 class CourseConsentCb(CallbackData, prefix="cc"):
     choice: str  # "remind", "quiet" (no reminders) or "no"
+
+
+class BlockCb(CallbackData, prefix="bk"):
+    """Block the sender of this request."""
+
+    id: int
+
+
+class UnblockCb(CallbackData, prefix="ub"):
+    user: int

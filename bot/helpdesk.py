@@ -26,7 +26,7 @@ from storage.centers import CenterRepository
 from storage.outbox import OutboxRepository
 from storage.requests import NewRequest, RequestRepository
 from storage.staff import StaffRepository
-from storage.staff_tools import GroupRepository, InviteRepository, SavedReplyRepository
+from storage.staff_tools import BlockRepository, GroupRepository, InviteRepository, SavedReplyRepository
 from storage.users import UserRepository
 
 CHUNK = 4000
@@ -61,6 +61,7 @@ class Helpdesk:
         self.groups = GroupRepository(self.connection)
         self.saved_replies = SavedReplyRepository(self.connection)
         self.invites = InviteRepository(self.connection)
+        self.blocks = BlockRepository(self.connection)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -84,12 +85,32 @@ class Helpdesk:
     # ---- the person ----
 
     async def submit(self, new: NewRequest) -> HelpRequest:
-        """The request and every notice about it are committed at once, before anything is sent."""
+        """The request and every notice about it are committed at once, before anything is sent. A blocked
+        sender's request is kept, closed as spam, and reaches nobody; what they are shown does not differ."""
         async with self.transaction():
             request_id = await self.requests.create(new)
             request = await self._get(request_id)
+            if await self.blocks.is_blocked(new.user_id):
+                await self.requests.set_status(request_id, "spam")
+                await self.requests.audit(0, request_id, "blocked sender")
+                return request
             await self._notify_staff(request, new.text, new.file_id, new.file_kind)
         return request
+
+    async def block_sender(self, request: HelpRequest, actor_id: int, actor_name: str) -> None:
+        async with self.transaction():
+            current = await self._get(request.id)
+            if current.user_id is not None:
+                await self.blocks.block(current.user_id, actor_id, current.id)
+            await self.requests.audit(actor_id, current.id, "block")
+            if current.is_open:
+                await self._change_status(current.id, "spam", actor_id, actor_name)
+
+    async def unblock(self, user_id: int, actor_id: int) -> bool:
+        async with self.transaction():
+            lifted = await self.blocks.unblock(user_id)
+            await self.requests.audit(actor_id, None, "unblock")
+        return lifted
 
     async def person_answer(self, request: HelpRequest, text: str) -> None:
         async with self.transaction():

@@ -1,7 +1,8 @@
-"""Per-update context: the repositories bound to the connection, and the stored user."""
+"""Per-update context: the rate limit first, then the repositories bound to the connection and the stored user."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,7 +10,10 @@ import aiosqlite
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TgUser
+from aiogram.utils.i18n import I18n
 
+from bot.i18n import supported_locale
+from bot.services.throttle import Throttle
 from storage.centers import CenterRepository
 from storage.chat_log import ChatLog
 from storage.users import UserRepository
@@ -38,3 +42,41 @@ class RepositoryMiddleware(BaseMiddleware):
         if telegram_user is not None and not telegram_user.is_bot:
             data["user"] = await self._users.touch(telegram_user.id)
         return await handler(event, data)
+
+
+class ThrottleMiddleware(BaseMiddleware):
+    """Drops a person's updates beyond the rate limit before any database work, so a flood from one
+    person does not slow anyone else; they are told, politely and rarely, to slow down."""
+
+    def __init__(self, throttle: Throttle, i18n: I18n) -> None:
+        self._throttle = throttle
+        self._i18n = i18n
+        self._seen = 0
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: TgUser | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            return await handler(event, data)
+        now = time.monotonic()
+        self._seen += 1
+        if self._seen % 1000 == 0:
+            self._throttle.forget_idle(now)
+        if self._throttle.allow(user.id, now):
+            return await handler(event, data)
+        if self._throttle.should_warn(user.id, now) and isinstance(event, Update):
+            await self._warn(event, user, data)
+        return None
+
+    async def _warn(self, update: Update, user: TgUser, data: dict[str, Any]) -> None:
+        locale = supported_locale(user.language_code) or self._i18n.default_locale
+        text = self._i18n.gettext("You are sending messages very fast. Please wait a moment.", locale=locale)
+        bot = data["bot"]
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None and update.message.chat.type == "private":
+            await bot.send_message(update.message.chat.id, text)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -14,6 +15,7 @@ from babel.numbers import format_decimal
 
 from bot import keyboards
 from bot.callbacks import (
+    BlockCb,
     CategoryCb,
     ConfirmCb,
     ConsentCb,
@@ -31,14 +33,16 @@ from bot.callbacks import (
     TakeCb,
     TransferCb,
     TransferToCb,
+    UnblockCb,
 )
+from bot.i18n import format_moment
 from bot.keyboards import N_
 from bot.privacy_views import safe_contact_label
 from bot.services.centers import Center
-from bot.services.requests import CATEGORIES, HelpRequest
+from bot.services.requests import CATEGORIES, HelpRequest, request_number
 from bot.services.stats import Summary
 from storage.crisis import CrisisCenter
-from storage.staff_tools import SavedReply
+from storage.staff_tools import BlockedSender, SavedReply
 
 CATEGORY_NAMES = {
     "psychological": N_("🧠 Psychological help"),
@@ -157,6 +161,7 @@ def staff_actions(request: HelpRequest) -> InlineKeyboardMarkup | None:
     builder.button(text=_("➡️ Transfer"), callback_data=TransferCb(id=request.id))
     builder.button(text=_("📝 Note"), callback_data=NoteCb(id=request.id))
     builder.button(text=_("🚫 Spam"), callback_data=SpamCb(id=request.id))
+    builder.button(text=_("⛔ Block sender"), callback_data=BlockCb(id=request.id))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -249,6 +254,13 @@ def danger_notice(crisis: CrisisCenter | None = None, locale: str = "kk") -> str
         if crisis.is_sample:
             text += "\n" + _("⚠️ <i>Sample data: not a real center's address or phone.</i>")
     return text
+
+
+def too_many_requests() -> str:
+    return _(
+        "You have already sent several requests today: the center will answer them. If something cannot wait, "
+        "call 111 or 150, and 112 in danger."
+    )
 
 
 def out_of_hours(opens: str) -> str:
@@ -548,3 +560,27 @@ def stats(summary: Summary, centers: list[Center], locale: str) -> str:
     if summary.mean_rating is not None:
         lines.append(_("Average rating: {rating}").format(rating=format_decimal(summary.mean_rating, "0.0", locale)))
     return "\n".join(lines)
+
+
+def blocked_list(items: list[BlockedSender], zone: ZoneInfo, locale: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not items:
+        return _("Nobody is blocked."), None
+    builder = InlineKeyboardBuilder()
+    lines = [_("<b>Blocked senders</b>")]
+    for item in items:
+        number = request_number(item.request_id) if item.request_id else "—"
+        when = format_moment(datetime.fromisoformat(item.blocked_at), zone, locale)
+        lines.append(f"• {number} · {when}")
+        builder.button(
+            text=_("Unblock the sender of {number}").format(number=number), callback_data=UnblockCb(user=item.user_id)
+        )
+    builder.adjust(1)
+    return "\n".join(lines), builder.as_markup()
+
+
+def blocked_done() -> str:
+    return _("The sender is blocked: their requests will no longer reach the center.")
+
+
+def unblocked() -> str:
+    return _("The block is lifted.")

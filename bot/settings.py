@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # A request nobody took for this long is announced again, also to the admins.
     escalate_after_hours: float = Field(default=4, gt=0)
+    # Rate limits per person: messages (a burst, then a steady rate) and new help requests a day.
+    message_burst: int = Field(default=10, ge=1)
+    messages_per_minute: float = Field(default=30, gt=0)
+    requests_per_day: int = Field(default=5, ge=1)
     # Resolved requests are anonymised this many days after they were resolved.
     retention_days: int = Field(default=365, ge=1)
     # How often timed work runs: escalations and course reminders.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -60,8 +61,18 @@ class Conversation(StatesGroup):
     rating_comment = State()
 
 
-async def start_request(message: Message, state: FSMContext, center_id: int | None = None) -> None:
+async def start_request(
+    message: Message,
+    state: FSMContext,
+    helpdesk: Helpdesk,
+    settings: Settings,
+    user_id: int,
+    center_id: int | None = None,
+) -> None:
     await state.clear()
+    if await _over_daily_limit(helpdesk, settings, user_id):
+        await message.answer(rv.too_many_requests(), reply_markup=keyboards.main_menu())
+        return
     await state.set_state(RequestForm.category)
     if center_id is not None:
         await state.update_data(center_id=center_id)
@@ -70,8 +81,9 @@ async def start_request(message: Message, state: FSMContext, center_id: int | No
 
 @router.message(Command("request"))
 @router.message(ButtonText(keyboards.ASK_FOR_HELP))
-async def request_command(message: Message, state: FSMContext) -> None:
-    await start_request(message, state)
+async def request_command(message: Message, state: FSMContext, helpdesk: Helpdesk, settings: Settings) -> None:
+    assert message.from_user is not None
+    await start_request(message, state, helpdesk, settings, message.from_user.id)
 
 
 @router.message(ButtonText(rv.CANCEL_BUTTON))
@@ -81,10 +93,12 @@ async def cancel_button(message: Message, state: FSMContext) -> None:
 
 
 @router.callback_query(AskHereCb.filter())
-async def ask_here(query: CallbackQuery, callback_data: AskHereCb, state: FSMContext) -> None:
+async def ask_here(
+    query: CallbackQuery, callback_data: AskHereCb, state: FSMContext, helpdesk: Helpdesk, settings: Settings
+) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await start_request(query.message, state, callback_data.center)
+        await start_request(query.message, state, helpdesk, settings, query.from_user.id, callback_data.center)
 
 
 @router.callback_query(RequestForm.category, CategoryCb.filter(F.code.in_(CATEGORIES)))
@@ -227,11 +241,11 @@ async def consent_given(
 
 
 @router.callback_query(RequestForm.confirm, ConfirmCb.filter(F.action == "restart"))
-async def start_over(query: CallbackQuery, state: FSMContext) -> None:
+async def start_over(query: CallbackQuery, state: FSMContext, helpdesk: Helpdesk, settings: Settings) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         center_id = (await state.get_data()).get("center_id")
-        await start_request(query.message, state, center_id)
+        await start_request(query.message, state, helpdesk, settings, query.from_user.id, center_id)
 
 
 @router.callback_query(RequestForm.confirm, ConfirmCb.filter(F.action == "send"))
@@ -248,6 +262,9 @@ async def send_request(
     center = await centers.get(int(data["center_id"]))
     if center is None or not isinstance(query.message, Message):
         await query.answer(views.center_gone(), show_alert=True)
+        return
+    if await _over_daily_limit(helpdesk, settings, query.from_user.id):
+        await query.answer(rv.too_many_requests(), show_alert=True)
         return
     await query.answer()
     method = data["contact_method"]
@@ -271,7 +288,7 @@ async def send_request(
     )
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    text = rv.submitted(request, center, i18n.current_locale)
+    text = rv.submitted(replace(request, status="new"), center, i18n.current_locale)  # the same for everyone
     schedule = center.opening()
     status = schedule.status(datetime.now(settings.zone)) if schedule else None
     if status is not None and not status.open:
@@ -353,6 +370,11 @@ async def rating_comment(message: Message, state: FSMContext, helpdesk: Helpdesk
 async def _ask_text(message: Message, state: FSMContext) -> None:
     await state.set_state(RequestForm.text)
     await message.answer(rv.describe(), reply_markup=rv.dialog_keyboard())
+
+
+async def _over_daily_limit(helpdesk: Helpdesk, settings: Settings, user_id: int) -> bool:
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+    return await helpdesk.requests.count_since(user_id, since) >= settings.requests_per_day
 
 
 async def _warn(message: Message, state: FSMContext, helpdesk: Helpdesk, locale: str) -> None:

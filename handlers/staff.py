@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, Message
 from bot import keyboards
 from bot import request_views as rv
 from bot.callbacks import (
+    BlockCb,
     NoteCb,
     QueueOpenCb,
     QueuePageCb,
@@ -28,6 +29,7 @@ from bot.callbacks import (
     TakeCb,
     TransferCb,
     TransferToCb,
+    UnblockCb,
 )
 from bot.helpdesk import Helpdesk, Target
 from bot.services.finder import CenterFinder
@@ -203,6 +205,35 @@ async def transfer_to(query: CallbackQuery, callback_data: TransferToCb, helpdes
     await query.answer(rv.transferred_done(target, locale)[:190])
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
+
+
+@router.callback_query(BlockCb.filter())
+async def block(query: CallbackQuery, callback_data: BlockCb, helpdesk: Helpdesk) -> None:
+    request = await _request_for_staff(query, callback_data.id, helpdesk)
+    if request is None:
+        return
+    await helpdesk.block_sender(request, query.from_user.id, _name(query))
+    await query.answer(rv.blocked_done(), show_alert=True)
+
+
+@router.message(Command("blocked"), F.chat.type == "private")
+async def blocked(message: Message, helpdesk: Helpdesk, settings: Settings) -> None:
+    assert message.from_user is not None
+    if message.from_user.id not in settings.admin_ids:
+        await message.answer(rv.admins_only())
+        return
+    locale = await helpdesk.locale_of(message.from_user.id)
+    text, markup = rv.blocked_list(await helpdesk.blocks.all(), settings.zone, locale)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(UnblockCb.filter())
+async def unblock(query: CallbackQuery, callback_data: UnblockCb, helpdesk: Helpdesk, settings: Settings) -> None:
+    if query.from_user.id not in settings.admin_ids:
+        await query.answer(rv.admins_only(), show_alert=True)
+        return
+    await helpdesk.unblock(callback_data.user, query.from_user.id)
+    await query.answer(rv.unblocked(), show_alert=True)
 
 
 @router.message(Command("queue"))

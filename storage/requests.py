@@ -102,6 +102,13 @@ class RequestRepository:
         ) as cursor:
             return [_request(row) for row in await cursor.fetchall()]
 
+    async def count_since(self, user_id: int, since: str) -> int:
+        async with self._db.execute(
+            "SELECT count(*) FROM help_requests WHERE user_id = ? AND created_at >= ?", (user_id, since)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def add_message(
         self,
         request_id: int,

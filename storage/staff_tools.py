@@ -109,3 +109,37 @@ class SavedReplyRepository:
         ) as cursor:
             row = await cursor.fetchone()
         return SavedReply(*row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedSender:
+    user_id: int
+    request_id: int | None
+    blocked_at: str
+
+
+class BlockRepository:
+    """Writes do not commit: they belong to the help desk's unit of work."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def block(self, user_id: int, blocked_by: int, request_id: int) -> None:
+        await self._db.execute(
+            "INSERT OR REPLACE INTO blocked_senders (user_id, blocked_by, request_id, blocked_at) VALUES (?, ?, ?, ?)",
+            (user_id, blocked_by, request_id, now_iso()),
+        )
+
+    async def unblock(self, user_id: int) -> bool:
+        cursor = await self._db.execute("DELETE FROM blocked_senders WHERE user_id = ?", (user_id,))
+        return cursor.rowcount == 1
+
+    async def is_blocked(self, user_id: int) -> bool:
+        async with self._db.execute("SELECT 1 FROM blocked_senders WHERE user_id = ?", (user_id,)) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def all(self) -> list[BlockedSender]:
+        async with self._db.execute(
+            "SELECT user_id, request_id, blocked_at FROM blocked_senders ORDER BY blocked_at DESC"
+        ) as cursor:
+            return [BlockedSender(*row) for row in await cursor.fetchall()]

@@ -109,6 +109,7 @@ def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, 
         POLLING_TIMEOUT="1",
         LOG_LEVEL="INFO",
         ADMIN_IDS="",
+        MESSAGE_BURST="500",  # tests tap faster than people; the rate limit has a test of its own
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)

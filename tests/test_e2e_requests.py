@@ -53,7 +53,15 @@ async def test_full_cycle_with_two_staff(running_bot: BotProcess, person: Person
     text = message_text(notice)
     assert "<b>Муж</b> & я ругаемся 😢" in text  # escaped on the way, intact on arrival
     assert "Психологиялық көмек" in text and "Мария" in text
-    assert inline_buttons(notice) == ["🙋 Алу", "💬 Жауап беру", "✅ Шешілді", "➡️ Басқаға беру", "📝 Жазба", "🚫 Спам"]
+    assert inline_buttons(notice) == [
+        "🙋 Алу",
+        "💬 Жауап беру",
+        "✅ Шешілді",
+        "➡️ Басқаға беру",
+        "📝 Жазба",
+        "🚫 Спам",
+        "⛔ Жіберушіні бұғаттау",
+    ]
     dana_notice = await dana.reply_with(number)
 
     await aigul.click("Алу", notice)
