@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Settings come from the environment or .env (see .env.example).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("run", help="run the bot with long polling (the default); without BOT_TOKEN, the playground")
+    playground = commands.add_parser("playground", help="the bot in a browser, offline, with no bot token")
+    playground.add_argument("--port", type=int, default=int(os.environ.get("PLAYGROUND_PORT", "8080")))
     commands.add_parser("migrate", help="apply database migrations and exit")
 
     centers = commands.add_parser("centers", help="the center directory").add_subparsers(
@@ -98,9 +101,22 @@ def main(argv: list[str] | None = None) -> int:
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot import cli
 
+    if args.command == "playground" or (args.command in (None, "run") and settings.bot_token is None):
+        from bot.playground.app import run_playground
+
+        port = getattr(args, "port", None) or int(os.environ.get("PLAYGROUND_PORT", "8080"))
+        print(
+            f"No BOT_TOKEN set: starting the playground (the bot in your browser) on http://127.0.0.1:{port}"
+            if args.command != "playground"
+            else f"Starting the playground on http://127.0.0.1:{port}",
+            flush=True,
+        )
+        await run_playground(Path.cwd(), port)
+        return 0
     if args.command in (None, "run"):
         from bot.app import run_bot
 
+        print("BOT_TOKEN is set: starting the bot with long polling", flush=True)
         await run_bot(settings)
         return 0
     if args.command == "migrate":
