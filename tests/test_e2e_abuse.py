@@ -9,6 +9,7 @@ import pytest
 from bot.localapi.people import LocalUser, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
+from tests.flows import make_admin, make_staff, send_request
 
 ADMIN_ID = 900004
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "REQUESTS_PER_DAY": "3"}
@@ -16,22 +17,7 @@ BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "REQUESTS_PER_DAY": "3"}
 
 @pytest.fixture(scope="module")
 async def admin(api: LocalBotApi, bot_process: BotProcess) -> LocalUser:
-    user = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
-    await choose_language(user, "ru")
-    return user
-
-
-async def send_request(citizen: LocalUser, center: str, text: str) -> dict:
-    await citizen.send(f"/start c_{center}")
-    card = await citizen.reply_with("Услуги")
-    await citizen.click("Обратиться в этот центр", card)
-    await citizen.reply_with("О чём ваше обращение")
-    await citizen.click("Другое")
-    await citizen.reply_with("Опишите ситуацию")
-    await citizen.send(text)
-    await citizen.click("Остаться анонимным", await citizen.reply_with("Как центру связаться"))
-    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
-    return await citizen.reply_with("отправлено в")
+    return await make_admin(api, ADMIN_ID)
 
 
 async def test_requests_a_day_are_limited(running_bot: BotProcess, person: PersonFactory, admin: LocalUser) -> None:
@@ -47,9 +33,7 @@ async def test_requests_a_day_are_limited(running_bot: BotProcess, person: Perso
 async def test_staff_block_a_sender_who_sees_no_difference(
     running_bot: BotProcess, person: PersonFactory, admin: LocalUser
 ) -> None:
-    staff = person("kk", first_name="Талғат")
-    await choose_language(staff, "kk")
-    await running_bot.cli("staff", "add", str(staff.id), "shymkent-city")
+    staff = await make_staff(running_bot, person, "shymkent-city", "Талғат")
     troll = person("ru")
     await choose_language(troll, "ru")
     await send_request(troll, "shymkent-city", "Оскорбления и реклама")

@@ -5,37 +5,13 @@ from __future__ import annotations
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
-
-
-async def make_staff(bot: BotProcess, person: PersonFactory, center: str, name: str) -> LocalUser:
-    staff = person("kk", first_name=name)
-    await choose_language(staff, "kk")
-    await bot.cli("staff", "add", str(staff.id), center)
-    return staff
+from tests.flows import make_staff, send_request
 
 
 async def ask_for_help(user: LocalUser, center: str, category: str, text: str, contact: str) -> dict:
-    """The Russian-speaking person's whole dialog, from the center's deep link to the sent request."""
-    await user.send(f"/start c_{center}")
-    await user.reply()
-    await user.click("Русский")
-    await user.reply()  # welcome
-    await user.reply()  # venue
-    card = await user.reply()
-    await user.click("Обратиться в этот центр", card)
-    await user.reply_with("О чём ваше обращение")
-    await user.click(category)
-    await user.reply_with("Опишите ситуацию")
-    await user.send(text)
-    await user.reply_with("Как центру связаться")
-    await user.click(contact)
-    if contact != "Остаться анонимным":
-        await user.click("Только писать", await user.reply_with("безопасно связаться"))
-        await user.reply_with("Согласие на обработку")
-        await user.click("Согласен")
-    summary = await user.reply_with("Проверьте ваше обращение")
-    await user.click("Отправить", summary)
-    return await user.reply_with("отправлено в")
+    """A Russian-speaking newcomer's whole dialog, up to the sent request."""
+    await choose_language(user, "ru")
+    return await send_request(user, center, text, category, contact)
 
 
 async def test_full_cycle_with_two_staff(running_bot: BotProcess, person: PersonFactory) -> None:

@@ -10,6 +10,7 @@ import pytest
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
+from tests.flows import describe_request, make_admin, make_staff
 
 ADMIN_ID = 900003
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "JOBS_INTERVAL_SECONDS": "0.5"}
@@ -18,28 +19,7 @@ BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "JOBS_INTERVAL_SECONDS": "0.5"}
 @pytest.fixture(scope="module")
 async def admin(api: LocalBotApi, bot_process: BotProcess) -> LocalUser:
     """The administrator in ADMIN_IDS: centers without staff send their notices here."""
-    user = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
-    await choose_language(user, "ru")
-    return user
-
-
-async def make_staff(bot: BotProcess, person: PersonFactory, center: str, name: str) -> LocalUser:
-    staff = person("kk", first_name=name)
-    await choose_language(staff, "kk")
-    await bot.cli("staff", "add", str(staff.id), center)
-    return staff
-
-
-async def start_request(citizen: LocalUser, center: str, text: str) -> None:
-    """From the center's deep link up to the question of how to be reached."""
-    await citizen.send(f"/start c_{center}")
-    card = await citizen.reply_with("Услуги")
-    await citizen.click("Обратиться в этот центр", card)
-    await citizen.reply_with("О чём ваше обращение")
-    await citizen.click("Другое")
-    await citizen.reply_with("Опишите ситуацию")
-    await citizen.send(text)
-    await citizen.reply_with("Как центру связаться")
+    return await make_admin(api, ADMIN_ID)
 
 
 async def test_quick_exit_leaves_only_a_neutral_message_and_the_request(
@@ -48,13 +28,13 @@ async def test_quick_exit_leaves_only_a_neutral_message_and_the_request(
     staff = await make_staff(running_bot, person, "akmola-kokshetau", "Айдана")
     citizen = person("ru")
     await choose_language(citizen, "ru")
-    await start_request(citizen, "akmola-kokshetau", "Первое обращение, которое надо сохранить")
+    await describe_request(citizen, "akmola-kokshetau", "Первое обращение, которое надо сохранить")
     await citizen.click("Остаться анонимным")
     await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
     await citizen.reply_with("отправлено в")
     await staff.reply_with("Первое обращение")
 
-    await start_request(citizen, "akmola-kokshetau", "Второе, недописанное")
+    await describe_request(citizen, "akmola-kokshetau", "Второе, недописанное")
     await citizen.click("Скрыть")
     done = await citizen.reply_with("Готово.")
     remaining = list(citizen.chat.messages.values())
@@ -86,7 +66,7 @@ async def test_mydata_shows_what_is_held_and_a_consent_can_be_withdrawn(
     await make_staff(running_bot, person, "atyrau-city", "Бақыт")
     citizen = person("ru")
     await choose_language(citizen, "ru")
-    await start_request(citizen, "atyrau-city", "Нужна консультация юриста")
+    await describe_request(citizen, "atyrau-city", "Нужна консультация юриста")
     await citizen.click("Позвоните мне")
     await citizen.reply_with("номер")
     await citizen.send("87051234567")
@@ -113,7 +93,7 @@ async def test_forget_leaves_no_personal_field_anywhere(
     staff = await make_staff(running_bot, person, "kyzylorda-city", "Гүлзада")
     citizen = person("ru", first_name="Зарина")
     await choose_language(citizen, "ru")
-    await start_request(citizen, "kyzylorda-city", "Секретная история Зарины")
+    await describe_request(citizen, "kyzylorda-city", "Секретная история Зарины")
     await citizen.click("Позвоните мне")
     await citizen.reply_with("номер")
     await citizen.send("+7 747 987 65 43")

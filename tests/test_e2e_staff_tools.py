@@ -12,44 +12,24 @@ import pytest
 from bot.localapi.people import LocalGroup, LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
+from tests.flows import make_admin, make_staff, send_request
 
 ADMIN_ID = 900001
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "ESCALATE_AFTER_HOURS": "1", "JOBS_INTERVAL_SECONDS": "0.5"}
 
 
-async def make_staff(bot: BotProcess, person: PersonFactory, center: str, name: str) -> LocalUser:
-    staff = person("kk", first_name=name)
-    await choose_language(staff, "kk")
-    await bot.cli("staff", "add", str(staff.id), center)
-    return staff
-
-
-async def quick_request(person: PersonFactory, center: str, text: str, category: str = "Другое") -> LocalUser:
-    """A Russian-speaking person sends an anonymous request to `center` from its deep link."""
-    citizen = person("ru")
-    await citizen.send(f"/start c_{center}")
-    await citizen.reply()
-    await citizen.click("Русский")
-    for _ in range(3):
-        await citizen.reply()
-    await citizen.click("Обратиться в этот центр")
-    await citizen.reply()
-    await citizen.click(category)
-    await citizen.reply_with("Опишите ситуацию")
-    await citizen.send(text)
-    await citizen.reply_with("Как центру связаться")
-    await citizen.click("Остаться анонимным")
-    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
-    await citizen.reply_with("отправлено в")
-    return citizen
-
-
 @pytest.fixture(scope="module")
 async def admin(api: LocalBotApi, bot_process: BotProcess) -> LocalUser:
     """The administrator named in ADMIN_IDS, with Russian chosen."""
-    user = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
-    await choose_language(user, "ru")
-    return user
+    return await make_admin(api, ADMIN_ID)
+
+
+async def quick_request(person: PersonFactory, center: str, text: str, category: str = "Другое") -> LocalUser:
+    """A new Russian-speaking person sends an anonymous request to `center`."""
+    citizen = person("ru")
+    await choose_language(citizen, "ru")
+    await send_request(citizen, center, text, category)
+    return citizen
 
 
 def request_id_of(message: dict) -> int:
