@@ -78,7 +78,8 @@ def build_dispatcher(
         me = await bot.get_me()
         if helpdesk.worker is not None:
             helpdesk.worker.start()
-        jobs.append(asyncio.create_task(run_jobs(helpdesk, courses, privacy, settings), name="jobs"))
+        chat_log = ChatLog(connection)
+        jobs.append(asyncio.create_task(run_jobs(helpdesk, courses, privacy, chat_log, settings), name="jobs"))
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
@@ -93,7 +94,9 @@ def build_dispatcher(
     return dispatcher
 
 
-async def run_jobs(helpdesk: Helpdesk, courses: CourseDesk, privacy: PrivacyDesk, settings: Settings) -> None:
+async def run_jobs(
+    helpdesk: Helpdesk, courses: CourseDesk, privacy: PrivacyDesk, chat_log: ChatLog, settings: Settings
+) -> None:
     """The timed work: escalating requests nobody took, course reminders, and anonymising resolved requests
     after RETENTION_DAYS. What is done is recorded in the database (escalated_at, a reminder's status,
     anonymized_at), so a restart neither repeats nor loses any of it."""
@@ -107,6 +110,7 @@ async def run_jobs(helpdesk: Helpdesk, courses: CourseDesk, privacy: PrivacyDesk
             await courses.send_due_reminders()
             if anonymized := await privacy.anonymize_due(retention):
                 log.info("anonymised %d resolved request(s) past retention", len(anonymized))
+            await chat_log.prune()
         except Exception:
             log.exception("timed jobs failed")
         await asyncio.sleep(settings.jobs_interval_seconds)

@@ -45,6 +45,7 @@ METHODS: dict[str, type[TelegramMethod[Any]]] = {
 MAX_BACKOFF = 300.0
 # In a row's parameters: "send this into the forum topic of the row's request", resolved at delivery.
 TOPIC_MARK = "__request_topic__"
+TOPIC_PATIENCE = 12  # tries, 5 seconds apart
 
 
 class OutboxWorker:
@@ -94,10 +95,12 @@ class OutboxWorker:
         params = dict(item.params)
         if params.pop(TOPIC_MARK, False):
             thread_id = await self._groups.topic(item.request_id or 0)
-            if thread_id is None:  # the topic is created by an earlier row that has not gone through yet
+            if thread_id is not None:
+                params["message_thread_id"] = thread_id
+            elif item.attempts < TOPIC_PATIENCE:  # created by an earlier row that has not gone through yet
                 await self._outbox.retry_later(item.id, 5, "waiting for the forum topic")
                 return
-            params["message_thread_id"] = thread_id
+            # else: the topic could not be made; the group's general chat is better than nothing
         method = METHODS[item.method](**params)
         try:
             result = await self._bot(method)

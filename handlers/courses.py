@@ -209,9 +209,7 @@ async def partner_given(message: Message, state: FSMContext) -> None:
 
 
 @router.message(SignupForm.phone, F.contact | F.text)
-async def signup_phone(
-    message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot, settings: Settings
-) -> None:
+async def signup_phone(message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n) -> None:
     phone = normalize_phone(message.contact.phone_number if message.contact else (message.text or ""))
     if phone is None:
         await message.answer(rv.bad_phone(), reply_markup=rv.phone_keyboard())
@@ -227,7 +225,7 @@ async def signup_phone(
 
 @router.message(SignupForm.marriage_date, F.text)
 async def marriage_date_given(
-    message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot, settings: Settings
+    message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, settings: Settings
 ) -> None:
     today = datetime.now(settings.zone).date()
     parsed = parse_marriage_date(message.text or "", today)
@@ -239,9 +237,7 @@ async def marriage_date_given(
 
 
 @router.callback_query(SignupForm.marriage_date, SkipCb.filter())
-async def marriage_date_skipped(
-    query: CallbackQuery, state: FSMContext, courses: CourseDesk, i18n: I18n, bot: Bot
-) -> None:
+async def marriage_date_skipped(query: CallbackQuery, state: FSMContext, courses: CourseDesk, i18n: I18n) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
