@@ -133,6 +133,7 @@ async def run_bot(settings: Settings) -> None:
         outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(outbox_db))
         worker = OutboxWorker(outbox_bot, outbox_db)
         helpdesk = Helpdesk(helpdesk_db, i18n, settings.admin_ids, worker)
+        worker.on_notice = helpdesk.notice_recorded
         await build_dispatcher(main, settings, i18n, helpdesk).start_polling(
             bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
         )

@@ -272,10 +272,10 @@ class Helpdesk:
         """Checked against the stored status, so two staff pressing at once cannot both take it."""
         current = await self._get(request_id)
         check_transition(current.status, status)
-        await self.requests.set_status(request_id, status, actor_id)
+        await self.requests.set_status(request_id, status, actor_id, actor_name)
         await self.requests.audit(actor_id, request_id, status)
         request = await self._get(request_id)
-        await self._refresh_notices(request, lambda _locale: rv.status_event(request.status, actor_name))
+        await self._refresh_notices(request)
         if request.user_id is not None:
             person = Target(request.user_id, request.locale)
             with self.i18n.use_locale(request.locale):
@@ -305,18 +305,32 @@ class Helpdesk:
                 method, name = ("sendPhoto", "photo") if kind == "photo" else ("sendDocument", "document")
                 await self._enqueue_plain(target, method, {name: file_id, "caption": request.number}, request)
 
+    async def notice_recorded(self, request_id: int, chat_id: int, message_id: int) -> None:
+        """The outbox has just learnt where a notice landed. If the request changed while the notice was on
+        its way (someone took it in that instant), the notice is brought up to date at once."""
+        async with self.transaction():
+            request = await self.requests.get(request_id)
+            if request is not None and request.status != "new":
+                await self._refresh_notices(request, only=(chat_id, message_id))
+
     async def _refresh_notices(
-        self, request: HelpRequest, event: Callable[[str], str | None], closed: bool = False
+        self,
+        request: HelpRequest,
+        event: Callable[[str], str | None] | None = None,
+        closed: bool = False,
+        only: tuple[int, int] | None = None,
     ) -> None:
-        """Every staff notice of the request shows its new state; `event(locale)` renders the line that says
-        what happened, in each notice's language."""
+        """Every staff notice of the request (or `only` that one) shows its state: who took, resolved or closed
+        it, or with `event(locale)` another line that says what happened, in each notice's language."""
         center = await self._center(request)
         first_text = await self._first_text(request)
-        for chat_id, message_id in await self.requests.notices(request.id):
+        notices = [only] if only else await self.requests.notices(request.id)
+        for chat_id, message_id in notices:
             locale = await self.locale_of(chat_id)
             with self.i18n.use_locale(locale):
-                text = rv.staff_notice(request, center, first_text, event(locale), locale)
-                markup = None if closed else rv.staff_actions(request)
+                line = event(locale) if event else rv.status_event(request.status, request.last_actor or "")
+                text = rv.staff_notice(request, center, first_text, line, locale)
+                markup = None if closed or not request.is_open else rv.staff_actions(request)
                 await self.enqueue(Target(chat_id, locale), text, markup, request, edit=message_id)
 
     async def targets(self, center_id: int) -> list[Target]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiosqlite
@@ -46,6 +49,15 @@ MAX_BACKOFF = 300.0
 # In a row's parameters: "send this into the forum topic of the row's request", resolved at delivery.
 TOPIC_MARK = "__request_topic__"
 TOPIC_PATIENCE = 12  # tries, 5 seconds apart
+SHOWN_REMEMBERED = 5000
+
+
+def _key(params: dict[str, Any]) -> tuple[int, int]:
+    return int(params["chat_id"]), int(params.get("message_id") or 0)
+
+
+def _look(params: dict[str, Any]) -> str:
+    return json.dumps([params.get("text"), params.get("reply_markup")], ensure_ascii=False, sort_keys=True)
 
 
 class OutboxWorker:
@@ -59,6 +71,10 @@ class OutboxWorker:
         self._groups = GroupRepository(connection)
         self._tick = tick
         self._wake = asyncio.Event()
+        # Told where each staff notice landed (set by the app: the help desk brings a late one up to date).
+        self.on_notice: Callable[[int, int, int], Awaitable[None]] | None = None
+        # What each recent message shows, so an edit that would change nothing is not sent (Telegram refuses it).
+        self._shown: OrderedDict[tuple[int, int], str] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -85,6 +101,18 @@ class OutboxWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._tick)
 
+    def _remember(self, method: str, params: dict[str, Any], result: object) -> None:
+        if method == "sendMessage" and isinstance(result, Message):
+            key = (result.chat.id, result.message_id)
+        elif method == "editMessageText":
+            key = _key(params)
+        else:
+            return
+        self._shown[key] = _look(params)
+        self._shown.move_to_end(key)
+        while len(self._shown) > SHOWN_REMEMBERED:
+            self._shown.popitem(last=False)
+
     async def deliver_due(self) -> int:
         items = await self._outbox.due()
         for item in items:
@@ -101,6 +129,9 @@ class OutboxWorker:
                 await self._outbox.retry_later(item.id, 5, "waiting for the forum topic")
                 return
             # else: the topic could not be made; the group's general chat is better than nothing
+        if item.method == "editMessageText" and self._shown.get(_key(params)) == _look(params):
+            await self._outbox.mark_sent(item.id)
+            return
         method = METHODS[item.method](**params)
         try:
             result = await self._bot(method)
@@ -122,8 +153,11 @@ class OutboxWorker:
                 log.error("outbox %s: refused: %s", item.id, error.message)
                 await self._outbox.mark_failed(item.id, error.message[:200])
         else:
+            self._remember(item.method, params, result)
             if item.notice and item.request_id is not None and isinstance(result, Message):
                 await self._requests.add_notice(item.request_id, item.chat_id, result.message_id)
             if isinstance(result, ForumTopic) and item.request_id is not None:
                 await self._groups.save_topic(item.request_id, item.chat_id, result.message_thread_id)
             await self._outbox.mark_sent(item.id)
+            if item.notice and item.request_id is not None and isinstance(result, Message) and self.on_notice:
+                await self.on_notice(item.request_id, item.chat_id, result.message_id)

@@ -11,7 +11,7 @@ from bot.services.requests import HelpRequest
 
 _COLUMNS = (
     "id, user_id, center_id, category, status, urgent, contact_method, contact_name, phone, locale, assignee_id, "
-    "rating, created_at, safe_contact"
+    "rating, created_at, safe_contact, last_actor"
 )
 
 
@@ -60,6 +60,7 @@ def _request(row: aiosqlite.Row) -> HelpRequest:
         rating=row["rating"],
         created_at=row["created_at"],
         safe_contact=row["safe_contact"],
+        last_actor=row["last_actor"],
     )
 
 
@@ -132,23 +133,26 @@ class RequestRepository:
         ) as cursor:
             return [ThreadMessage(*row) for row in await cursor.fetchall()]
 
-    async def set_status(self, request_id: int, status: str, actor_id: int | None = None) -> None:
+    async def set_status(
+        self, request_id: int, status: str, actor_id: int | None = None, actor_name: str | None = None
+    ) -> None:
         stamp = now_iso()
         if status == "in_progress":
             await self._db.execute(
-                "UPDATE help_requests SET status = ?, assignee_id = ?, taken_at = ? WHERE id = ?",
-                (status, actor_id, stamp, request_id),
+                "UPDATE help_requests SET status = ?, assignee_id = ?, taken_at = ?, last_actor = ? WHERE id = ?",
+                (status, actor_id, stamp, actor_name, request_id),
             )
         else:
             await self._db.execute(
-                "UPDATE help_requests SET status = ?, resolved_at = ? WHERE id = ?", (status, stamp, request_id)
+                "UPDATE help_requests SET status = ?, resolved_at = ?, last_actor = ? WHERE id = ?",
+                (status, stamp, actor_name, request_id),
             )
 
     async def move(self, request_id: int, center_id: int) -> None:
         """A transfer: the request starts again as new at the other center."""
         await self._db.execute(
             "UPDATE help_requests SET center_id = ?, status = 'new', assignee_id = NULL, taken_at = NULL, "
-            "escalated_at = NULL WHERE id = ?",
+            "escalated_at = NULL, last_actor = NULL WHERE id = ?",
             (center_id, request_id),
         )
 

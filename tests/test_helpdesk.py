@@ -122,3 +122,21 @@ async def test_retention_anonymises_resolved_requests_at_the_right_time(desk: He
     assert kept is not None and kept.user_id is None and kept.category == "other" and kept.status == "resolved"
     assert all(message.text is None for message in await desk.requests.thread(resolved.id))
     assert [m.text for m in await desk.requests.thread(open_one)] == ["Ещё открыта"]
+
+
+async def test_a_notice_recorded_after_it_was_taken_is_brought_up_to_date(
+    desk: Helpdesk, db: aiosqlite.Connection
+) -> None:
+    """Taken in the instant between the notice's delivery and its bookkeeping: the notice is edited at once."""
+    request = await desk.requests.get(await submit(desk))
+    assert request is not None
+    await desk.take(request, 42, "Сәуле")  # no notice is known yet: nothing to edit
+    await desk.notice_recorded(request.id, 42, 777)
+    async with db.execute(
+        "SELECT payload FROM outbox WHERE method = 'editMessageText' AND status = 'pending'"
+    ) as cursor:
+        edits = [row[0] for row in await cursor.fetchall()]
+    assert len(edits) == 1 and '"message_id": 777' in edits[0] and "Сәуле" in edits[0]
+    await desk.notice_recorded(await submit(desk), 42, 778)  # a new request's notice needs no edit
+    async with db.execute("SELECT count(*) FROM outbox WHERE method = 'editMessageText'") as cursor:
+        assert (await cursor.fetchone())[0] == 1

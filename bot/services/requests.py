@@ -55,6 +55,7 @@ class HelpRequest:
     rating: int | None
     created_at: str
     safe_contact: str | None = None
+    last_actor: str | None = None  # the staff member who last changed the status
 
     @property
     def number(self) -> str:
