@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import aiosqlite
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -29,7 +29,7 @@ from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.chat_log import ChatLog
 from storage.crisis import CrisisRepository
-from storage.database import connect
+from storage.database import Database
 from storage.fsm import SQLiteStorage
 
 log = logging.getLogger(__name__)
@@ -57,17 +57,15 @@ def build_bot(settings: Settings, retry: bool = True, chat_log: ChatLog | None =
     )
 
 
-def build_dispatcher(
-    connection: aiosqlite.Connection, settings: Settings, i18n: I18n, helpdesk: Helpdesk
-) -> Dispatcher:
+def build_dispatcher(db: Database, settings: Settings, i18n: I18n, helpdesk: Helpdesk) -> Dispatcher:
     courses = CourseDesk(helpdesk, settings.zone)
     privacy = PrivacyDesk(helpdesk, courses)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(connection), settings=settings, helpdesk=helpdesk, courses=courses, privacy=privacy
+        storage=SQLiteStorage(db), settings=settings, helpdesk=helpdesk, courses=courses, privacy=privacy
     )
     throttle = Throttle(burst=settings.message_burst, per_second=settings.messages_per_minute / 60)
     dispatcher.update.outer_middleware(ThrottleMiddleware(throttle, i18n))
-    dispatcher.update.outer_middleware(RepositoryMiddleware(connection))
+    dispatcher.update.outer_middleware(RepositoryMiddleware(db))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
 
@@ -78,8 +76,9 @@ def build_dispatcher(
         me = await bot.get_me()
         if helpdesk.worker is not None:
             helpdesk.worker.start()
-        chat_log = ChatLog(connection)
-        jobs.append(asyncio.create_task(run_jobs(helpdesk, courses, privacy, chat_log, settings), name="jobs"))
+        chat_log = ChatLog(db)
+        work = timed_jobs(helpdesk, courses, privacy, chat_log, settings)
+        jobs.append(asyncio.create_task(run_jobs(work, settings.jobs_interval_seconds), name="jobs"))
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
@@ -94,51 +93,64 @@ def build_dispatcher(
     return dispatcher
 
 
-async def run_jobs(
+def timed_jobs(
     helpdesk: Helpdesk, courses: CourseDesk, privacy: PrivacyDesk, chat_log: ChatLog, settings: Settings
-) -> None:
-    """The timed work: escalating requests nobody took, course reminders, and anonymising resolved requests
-    after RETENTION_DAYS. What is done is recorded in the database (escalated_at, a reminder's status,
-    anonymized_at), so a restart neither repeats nor loses any of it."""
+) -> list[tuple[str, Callable[[], Awaitable[object]]]]:
+    """The timed work: escalating requests nobody took, course reminders, anonymising resolved requests after
+    RETENTION_DAYS, forgetting message ids too old to delete, and emptying the WAL after an erasure. What is
+    done is recorded in the database (escalated_at, a reminder's status, anonymized_at), so a restart neither
+    repeats nor loses any of it."""
     after = timedelta(hours=settings.escalate_after_hours)
     retention = timedelta(days=settings.retention_days)
+
+    async def escalate() -> None:
+        if escalated := await helpdesk.escalate_due(after):
+            log.warning("escalated %d request(s) nobody took", len(escalated))
+
+    async def anonymize() -> None:
+        if anonymized := await privacy.anonymize_due(retention):
+            log.info("anonymised %d resolved request(s) past retention", len(anonymized))
+
+    return [
+        ("escalation", escalate),
+        ("reminders", courses.send_due_reminders),
+        ("retention", anonymize),
+        ("chat log", chat_log.prune),
+        ("checkpoint", helpdesk.db.checkpoint_if_erased),
+    ]
+
+
+async def run_jobs(jobs: list[tuple[str, Callable[[], Awaitable[object]]]], interval: float) -> None:
+    """Each job on its own: one that fails is logged and does not keep the others from running."""
     while True:
-        try:
-            escalated = await helpdesk.escalate_due(after)
-            if escalated:
-                log.warning("escalated %d request(s) nobody took", len(escalated))
-            await courses.send_due_reminders()
-            if anonymized := await privacy.anonymize_due(retention):
-                log.info("anonymised %d resolved request(s) past retention", len(anonymized))
-            await chat_log.prune()
-        except Exception:
-            log.exception("timed jobs failed")
-        await asyncio.sleep(settings.jobs_interval_seconds)
+        for name, job in jobs:
+            try:
+                await job()
+            except Exception:
+                log.exception("timed job %s failed", name)
+        await asyncio.sleep(interval)
 
 
 async def run_bot(settings: Settings) -> None:
-    """Three connections to one database: handlers, the help desk's transactions, and the outbox worker,
-    so that no one's commit can publish another's unfinished work."""
+    """One database for handlers, the help desk and the outbox worker; every write goes through its single
+    write path (storage.database), so no one's commit can publish another's unfinished work."""
     require_token(settings)  # a missing token stops the start before anything is opened
     i18n = create_i18n(settings.default_locale)
-    connections = [await open_database(settings)]
+    db = await open_database(settings)
     outbox_bot: Bot | None = None
     try:
-        await ensure_centers(connections[0])
-        await ensure_courses(connections[0], settings.zone)
-        await CrisisRepository(connections[0]).load_sample_if_empty()
-        connections += [await connect(settings.database_path), await connect(settings.database_path)]
-        main, helpdesk_db, outbox_db = connections
-        bot = build_bot(settings, retry=True, chat_log=ChatLog(main))
-        outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(outbox_db))
-        worker = OutboxWorker(outbox_bot, outbox_db)
-        helpdesk = Helpdesk(helpdesk_db, i18n, settings.admin_ids, worker)
+        await ensure_centers(db)
+        await ensure_courses(db, settings.zone)
+        await CrisisRepository(db).load_sample_if_empty()
+        bot = build_bot(settings, retry=True, chat_log=ChatLog(db))
+        outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(db))
+        worker = OutboxWorker(outbox_bot, db)
+        helpdesk = Helpdesk(db, i18n, settings.admin_ids, worker)
         worker.on_notice = helpdesk.notice_recorded
-        await build_dispatcher(main, settings, i18n, helpdesk).start_polling(
+        await build_dispatcher(db, settings, i18n, helpdesk).start_polling(
             bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
         )
     finally:
         if outbox_bot is not None:
             await outbox_bot.session.close()
-        for connection in connections:
-            await connection.close()
+        await db.close()

@@ -8,8 +8,6 @@ import io
 import sys
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.services.centers import centers_to_csv, parse_centers_csv
 from bot.services.courses import GROUP_CSV_COLUMNS, SESSION_FORMAT, parse_group_row
 from bot.services.requests import request_number
@@ -17,7 +15,7 @@ from bot.settings import Settings
 from storage.bootstrap import ensure_courses, load_sample_centers, open_database
 from storage.centers import CenterRepository
 from storage.courses import CourseRepository, NewGroup
-from storage.database import connect, migrate
+from storage.database import Database
 from storage.staff import StaffRepository
 from storage.staff_tools import SavedReplyRepository
 from storage.stats import StatsRepository
@@ -26,19 +24,19 @@ CENTER_LINK = "https://t.me/{username}?start=c_{slug}"
 
 
 async def migrate_command(settings: Settings) -> int:
-    connection = await connect(settings.database_path)
+    db = await Database.open(settings.database_path)
     try:
-        applied = await migrate(connection)
+        applied = await db.migrate()
     finally:
-        await connection.close()
+        await db.close()
     print(f"applied {len(applied)} migration(s)" + (f": {applied}" if applied else "; the database is current"))
     return 0
 
 
 async def centers_command(args: argparse.Namespace, settings: Settings) -> int:
-    connection = await open_database(settings)
+    db = await open_database(settings)
     try:
-        repository = CenterRepository(connection)
+        repository = CenterRepository(db)
         if args.action == "import":
             return await _import(args, repository)
         if args.action == "export":
@@ -57,23 +55,23 @@ async def centers_command(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{center.slug}\t{CENTER_LINK.format(username=username.lstrip('@'), slug=center.slug)}")
             return 0
         if args.action == "sample":
-            print(f"loaded {await load_sample_centers(connection)} SAMPLE centers (fictional contacts)")
+            print(f"loaded {await load_sample_centers(db)} SAMPLE centers (fictional contacts)")
             return 0
     finally:
-        await connection.close()
+        await db.close()
     return 2
 
 
 async def staff_command(args: argparse.Namespace, settings: Settings) -> int:
-    connection = await open_database(settings)
+    db = await open_database(settings)
     try:
-        staff = StaffRepository(connection)
+        staff = StaffRepository(db)
         if args.action == "list":
             for member in await staff.all():
                 blocked = "\tblocked the bot" if member.blocked_bot else ""
                 print(f"{member.user_id}\t{member.center_slug}{blocked}")
             return 0
-        center = await CenterRepository(connection).by_slug(args.center_id)
+        center = await CenterRepository(db).by_slug(args.center_id)
         if center is None:
             print(f"no center with id '{args.center_id}' (see: python -m bot centers export)", file=sys.stderr)
             return 1
@@ -88,17 +86,17 @@ async def staff_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{args.user_id} {'removed from' if removed else 'was not staff of'} {center.slug}")
         return 0 if removed else 1
     finally:
-        await connection.close()
+        await db.close()
 
 
 async def replies_command(args: argparse.Namespace, settings: Settings) -> int:
-    connection = await open_database(settings)
+    db = await open_database(settings)
     try:
-        center = await CenterRepository(connection).by_slug(args.center_id)
+        center = await CenterRepository(db).by_slug(args.center_id)
         if center is None:
             print(f"no center with id '{args.center_id}'", file=sys.stderr)
             return 1
-        replies = SavedReplyRepository(connection)
+        replies = SavedReplyRepository(db)
         if args.action == "add":
             if not args.title.strip() or not args.text.strip() or len(args.text) > 3500:
                 print("the title and the text must not be empty; the text at most 3500 characters", file=sys.stderr)
@@ -110,7 +108,7 @@ async def replies_command(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{reply.id}\t{reply.locale}\t{reply.title}\t{reply.text}")
         return 0
     finally:
-        await connection.close()
+        await db.close()
 
 
 EXPORT_COLUMNS = (
@@ -121,11 +119,11 @@ EXPORT_COLUMNS = (
 
 async def export_command(args: argparse.Namespace, settings: Settings) -> int:
     """Requests as facts (no text, name, phone or Telegram id), for coordinators' spreadsheets."""
-    connection = await open_database(settings)
+    db = await open_database(settings)
     try:
-        rows = await StatsRepository(connection).export_rows()
+        rows = await StatsRepository(db).export_rows()
     finally:
-        await connection.close()
+        await db.close()
     with args.file.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
@@ -136,12 +134,12 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def groups_command(args: argparse.Namespace, settings: Settings) -> int:
-    connection = await open_database(settings)
+    db = await open_database(settings)
     try:
-        await ensure_courses(connection, settings.zone)
-        courses = CourseRepository(connection)
+        await ensure_courses(db, settings.zone)
+        courses = CourseRepository(db)
         if args.action == "list":
-            centers = {center.id: center.slug for center in await CenterRepository(connection).all()}
+            centers = {center.id: center.slug for center in await CenterRepository(db).all()}
             topics = {topic.id: topic.slug for topic in await courses.topics()}
             for group in await courses.groups():
                 start = group.starts_at.astimezone(settings.zone).strftime(SESSION_FORMAT)
@@ -151,7 +149,7 @@ async def groups_command(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "add":
             rows = [{"id": args.id, "topic": args.topic, "center": args.center, "online": "1" if args.online else "",
                      "language": args.language, "seats": args.seats, "sessions": ";".join(args.session)}]  # fmt: skip
-            return await _add_groups(rows, "group", connection, settings, dry_run=False)
+            return await _add_groups(rows, "group", db, settings, dry_run=False)
         try:
             text = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -162,17 +160,15 @@ async def groups_command(args: argparse.Namespace, settings: Settings) -> int:
         if missing:
             print(f"{args.file}: line 1: missing columns: {', '.join(missing)}", file=sys.stderr)
             return 1
-        return await _add_groups(list(reader), str(args.file), connection, settings, dry_run=args.dry_run)
+        return await _add_groups(list(reader), str(args.file), db, settings, dry_run=args.dry_run)
     finally:
-        await connection.close()
+        await db.close()
 
 
-async def _add_groups(
-    rows: list[dict[str, str]], source: str, connection: aiosqlite.Connection, settings: Settings, dry_run: bool
-) -> int:
+async def _add_groups(rows: list[dict[str, str]], source: str, db: Database, settings: Settings, dry_run: bool) -> int:
     """Every row validated first (errors name the line); then all are added in one transaction, or none."""
-    courses = CourseRepository(connection)
-    centers = {center.slug: center.id for center in await CenterRepository(connection).all()}
+    courses = CourseRepository(db)
+    centers = {center.slug: center.id for center in await CenterRepository(db).all()}
     topics = {topic.slug for topic in await courses.topics()}
     now = datetime.now(UTC)
     parsed, errors = [], []
@@ -194,15 +190,11 @@ async def _add_groups(
     if dry_run:
         print(f"dry run: {len(parsed)} valid group(s)")
         return 0
-    try:
+    async with db.transaction():
         for row in parsed:
             await courses.add_group(
                 NewGroup(row.slug, row.topic, centers[row.center], row.online, row.language, row.seats, row.sessions)
             )
-        await connection.commit()
-    except Exception:
-        await connection.rollback()
-        raise
     print(f"added {len(parsed)} group(s)")
     return 0
 

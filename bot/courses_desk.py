@@ -33,8 +33,8 @@ class CourseDesk:
     def __init__(self, helpdesk: Helpdesk, zone: ZoneInfo) -> None:
         self.desk = helpdesk
         self.zone = zone
-        self.courses = CourseRepository(helpdesk.connection)
-        self.privacy = PrivacyRepository(helpdesk.connection)
+        self.courses = CourseRepository(helpdesk.db)
+        self.privacy = PrivacyRepository(helpdesk.db)
 
     async def sign_up(
         self,

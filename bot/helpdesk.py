@@ -1,20 +1,18 @@
 """The help desk: submitting requests, staff actions and answers, each committed together with its outbox rows.
 
-The help desk writes through a connection of its own and one transaction at a time: on a connection shared
-with other handlers, another update's commit could otherwise publish half of a request without its notices.
+Every change is one database transaction (storage.database): a request and all its notices are stored together
+or not at all, and the outbox worker is woken only after the commit.
 """
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
 
-import aiosqlite
 from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
@@ -23,6 +21,7 @@ from bot.outbox import TOPIC_MARK, OutboxWorker
 from bot.services.centers import Center
 from bot.services.requests import HelpRequest, RuleError, check_transition, may_act
 from storage.centers import CenterRepository
+from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.requests import NewRequest, RequestRepository
 from storage.staff import StaffRepository
@@ -46,41 +45,32 @@ class Target:
 
 @dataclass
 class Helpdesk:
-    connection: aiosqlite.Connection
+    db: Database
     i18n: I18n
     admin_ids: tuple[int, ...]
     worker: OutboxWorker | None = None
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
-        self.requests = RequestRepository(self.connection)
-        self.staff = StaffRepository(self.connection)
-        self.outbox = OutboxRepository(self.connection)
-        self.centers = CenterRepository(self.connection)
-        self.users = UserRepository(self.connection)
-        self.groups = GroupRepository(self.connection)
-        self.saved_replies = SavedReplyRepository(self.connection)
-        self.invites = InviteRepository(self.connection)
-        self.blocks = BlockRepository(self.connection)
+        self.requests = RequestRepository(self.db)
+        self.staff = StaffRepository(self.db)
+        self.outbox = OutboxRepository(self.db)
+        self.centers = CenterRepository(self.db)
+        self.users = UserRepository(self.db)
+        self.groups = GroupRepository(self.db)
+        self.saved_replies = SavedReplyRepository(self.db)
+        self.invites = InviteRepository(self.db)
+        self.blocks = BlockRepository(self.db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """One unit of work: committed whole (and the outbox woken), or rolled back whole. The catalogs are
-        current inside, so texts render also where no handler set them (the escalation task, tests)."""
-        async with self._lock:
-            try:
-                if not self.connection.in_transaction:
-                    # The write lock first: what is read to decide (free seats, a status) stays true until commit,
-                    # also against another process on the same database.
-                    await self.connection.execute("BEGIN IMMEDIATE")
-                with self.i18n.context():
-                    yield
-                await self.requests.commit()
-            except BaseException:
-                await self.requests.rollback()
-                raise
-        if self.worker is not None:
-            self.worker.wake()
+        """One unit of work: committed whole (and then the outbox woken), or rolled back whole; inside another
+        transaction (a handler's), part of it. The catalogs are current inside, so texts render also where no
+        handler set them (the escalation task, tests)."""
+        async with self.db.transaction():
+            with self.i18n.context():
+                yield
+            if self.worker is not None:
+                self.db.after_commit(self.worker.wake)
 
     # ---- the person ----
 

@@ -6,7 +6,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiosqlite
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TgUser
@@ -16,16 +15,17 @@ from bot.i18n import supported_locale
 from bot.services.throttle import Throttle
 from storage.centers import CenterRepository
 from storage.chat_log import ChatLog
+from storage.database import Database
 from storage.users import UserRepository
 
 
 class RepositoryMiddleware(BaseMiddleware):
     """Runs on the update, before the locale middleware, so the locale comes from the stored user."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._users = UserRepository(connection)
-        self._centers = CenterRepository(connection)
-        self._chat_log = ChatLog(connection)
+    def __init__(self, db: Database) -> None:
+        self._users = UserRepository(db)
+        self._centers = CenterRepository(db)
+        self._chat_log = ChatLog(db)
 
     async def __call__(
         self,

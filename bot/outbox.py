@@ -10,7 +10,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiosqlite
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -30,6 +29,7 @@ from aiogram.methods import (
 )
 from aiogram.types import ForumTopic, Message
 
+from storage.database import Database
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.requests import RequestRepository
 from storage.staff import StaffRepository
@@ -63,12 +63,12 @@ def _look(params: dict[str, Any]) -> str:
 class OutboxWorker:
     """One task in the bot process; `wake()` after a commit makes it look at once instead of at the next tick."""
 
-    def __init__(self, bot: Bot, connection: aiosqlite.Connection, tick: float = 1.0) -> None:
+    def __init__(self, bot: Bot, db: Database, tick: float = 1.0) -> None:
         self._bot = bot
-        self._outbox = OutboxRepository(connection)
-        self._requests = RequestRepository(connection)
-        self._staff = StaffRepository(connection)
-        self._groups = GroupRepository(connection)
+        self._outbox = OutboxRepository(db)
+        self._requests = RequestRepository(db)
+        self._staff = StaffRepository(db)
+        self._groups = GroupRepository(db)
         self._tick = tick
         self._wake = asyncio.Event()
         # Told where each staff notice landed (set by the app: the help desk brings a late one up to date).

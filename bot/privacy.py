@@ -28,7 +28,7 @@ class PrivacyDesk:
     def __init__(self, helpdesk: Helpdesk, courses: CourseDesk) -> None:
         self.desk = helpdesk
         self.courses = courses
-        self.store = PrivacyRepository(helpdesk.connection)
+        self.store = PrivacyRepository(helpdesk.db)
 
     async def give(self, user_id: int, *purposes: str) -> None:
         async with self.desk.transaction():

@@ -8,37 +8,33 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.services.centers import SAMPLE_CSV, Center, parse_centers_csv
 from bot.services.courses import Topic
 from bot.settings import Settings
 from storage.centers import CenterRepository
 from storage.courses import CourseRepository, NewGroup
-from storage.database import connect, migrate
+from storage.database import Database, open_migrated
 
 log = logging.getLogger(__name__)
 COURSE_TOPICS = Path(SAMPLE_CSV).with_name("course_topics.json")
 
 
-async def open_database(settings: Settings) -> aiosqlite.Connection:
-    connection = await connect(settings.database_path)
-    await migrate(connection)
-    return connection
+async def open_database(settings: Settings) -> Database:
+    return await open_migrated(settings.database_path)
 
 
-async def load_sample_centers(connection: aiosqlite.Connection) -> int:
+async def load_sample_centers(db: Database) -> int:
     parsed = parse_centers_csv(SAMPLE_CSV.read_text(encoding="utf-8"))
     if parsed.errors:
         raise RuntimeError(f"the sample directory is invalid: {parsed.errors[0]}")
-    await CenterRepository(connection).upsert_many(parsed.centers)
+    await CenterRepository(db).upsert_many(parsed.centers)
     return len(parsed.centers)
 
 
-async def ensure_centers(connection: aiosqlite.Connection) -> None:
+async def ensure_centers(db: Database) -> None:
     """An empty directory gets the SAMPLE centers, so a fresh install can be tried at once."""
-    if await CenterRepository(connection).count() == 0:
-        loaded = await load_sample_centers(connection)
+    if await CenterRepository(db).count() == 0:
+        loaded = await load_sample_centers(db)
         log.warning(
             "The center directory was empty: loaded %d SAMPLE centers (not real contacts). "
             "Import the real registry with: python -m bot centers import FILE",
@@ -107,14 +103,15 @@ def sample_course_groups(centers: list[Center], zone: ZoneInfo, now: datetime) -
     return groups
 
 
-async def ensure_courses(connection: aiosqlite.Connection, zone: ZoneInfo, now: datetime | None = None) -> None:
+async def ensure_courses(db: Database, zone: ZoneInfo, now: datetime | None = None) -> None:
     """Course topics always follow the shipped list; groups are SAMPLE ones only while there are none."""
-    courses = CourseRepository(connection)
-    for raw in json.loads(COURSE_TOPICS.read_text(encoding="utf-8")):
-        await courses.upsert_topic(Topic(id=0, **raw))
-    if await courses.group_count() == 0:
-        centers = await CenterRepository(connection).all()
+    courses = CourseRepository(db)
+    async with db.transaction():
+        for raw in json.loads(COURSE_TOPICS.read_text(encoding="utf-8")):
+            await courses.upsert_topic(Topic(id=0, **raw))
+        if await courses.group_count() > 0:
+            return
+        centers = await CenterRepository(db).all()
         for group in sample_course_groups(centers, zone, now or datetime.now(UTC)):
             await courses.add_group(group)
-        log.warning("No course groups: created SAMPLE groups; add real ones with: python -m bot groups add ...")
-    await connection.commit()
+    log.warning("No course groups: created SAMPLE groups; add real ones with: python -m bot groups add ...")

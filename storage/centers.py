@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.services.centers import Center
+from storage.database import Database, Row
 
 _CENTER_COLUMNS = (
     "c.id, c.slug, c.region, c.locality_id, l.name_kk AS locality_kk, l.name_ru AS locality_ru, c.name_kk, "
@@ -38,7 +37,7 @@ class ImportSummary:
     updated: int
 
 
-def _center(row: aiosqlite.Row) -> Center:
+def _center(row: Row) -> Center:
     return Center(
         id=row["id"],
         slug=row["slug"],
@@ -63,12 +62,11 @@ def _center(row: aiosqlite.Row) -> Center:
 
 
 class CenterRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def count(self) -> int:
-        async with self._db.execute("SELECT count(*) FROM centers") as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one("SELECT count(*) FROM centers")
         return int(row[0]) if row else 0
 
     async def all(self) -> list[Center]:
@@ -100,8 +98,7 @@ class CenterRepository:
             sql += "WHERE l.region = ? "
             params = (region,)
         sql += "GROUP BY l.id ORDER BY l.name_ru"
-        async with self._db.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetch_all(sql, params)
         return [Locality(r["id"], r["region"], r["name_kk"], r["name_ru"], r["lat"], r["lon"], r["n"]) for r in rows]
 
     async def locality(self, locality_id: int) -> Locality | None:
@@ -112,14 +109,13 @@ class CenterRepository:
         if not slugs:
             return set()
         marks = ",".join("?" * len(slugs))
-        async with self._db.execute(f"SELECT slug FROM centers WHERE slug IN ({marks})", slugs) as cursor:
-            return {row[0] for row in await cursor.fetchall()}
+        return {row[0] for row in await self._db.fetch_all(f"SELECT slug FROM centers WHERE slug IN ({marks})", slugs)}
 
     async def upsert_many(self, centers: list[Center]) -> ImportSummary:
         """All or nothing: one transaction for the whole file."""
         existing = await self.existing_slugs([center.slug for center in centers])
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        try:
+        async with self._db.transaction():
             for center in centers:
                 locality_id = await self._locality_id(center)
                 await self._db.execute(
@@ -154,10 +150,6 @@ class CenterRepository:
                     ),
                 )
             await self._db.execute("DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)")
-            await self._db.commit()
-        except Exception:
-            await self._db.rollback()
-            raise
         return ImportSummary(inserted=len(centers) - len(existing), updated=len(existing))
 
     async def _locality_id(self, center: Center) -> int:
@@ -166,13 +158,11 @@ class CenterRepository:
             "ON CONFLICT (region, name_ru) DO UPDATE SET name_kk = excluded.name_kk",
             (center.region, center.locality_kk, center.locality_ru),
         )
-        async with self._db.execute(
+        row = await self._db.fetch_one(
             "SELECT id FROM localities WHERE region = ? AND name_ru = ?", (center.region, center.locality_ru)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         assert row is not None
         return int(row[0])
 
     async def _centers(self, sql: str, params: tuple[object, ...] = ()) -> list[Center]:
-        async with self._db.execute(sql, params) as cursor:
-            return [_center(row) for row in await cursor.fetchall()]
+        return [_center(row) for row in await self._db.fetch_all(sql, params)]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
+from storage.database import Database
 from storage.requests import now_iso
 
 DELETABLE_FOR = timedelta(hours=48)
 
 
 class ChatLog:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def record(self, chat_id: int, message_id: int) -> None:
@@ -20,21 +19,21 @@ class ChatLog:
             "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, at) VALUES (?, ?, ?)",
             (chat_id, message_id, now_iso()),
         )
-        await self._db.commit()
 
     async def deletable(self, chat_id: int) -> list[int]:
         since = (datetime.now(UTC) - DELETABLE_FOR).isoformat(timespec="seconds")
-        async with self._db.execute(
-            "SELECT message_id FROM chat_messages WHERE chat_id = ? AND at > ? ORDER BY message_id", (chat_id, since)
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        return [
+            row[0]
+            for row in await self._db.fetch_all(
+                "SELECT message_id FROM chat_messages WHERE chat_id = ? AND at > ? ORDER BY message_id",
+                (chat_id, since),
+            )
+        ]
 
     async def forget_chat(self, chat_id: int) -> None:
         await self._db.execute("DELETE FROM chat_messages WHERE chat_id = ?", (chat_id,))
-        await self._db.commit()
 
     async def prune(self) -> None:
         """Older messages cannot be deleted any more, so there is no reason to keep their ids."""
         before = (datetime.now(UTC) - DELETABLE_FOR).isoformat(timespec="seconds")
         await self._db.execute("DELETE FROM chat_messages WHERE at <= ?", (before,))
-        await self._db.commit()

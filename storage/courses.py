@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.services.courses import CourseGroup, Signup, Topic
+from storage.database import Database
 from storage.requests import now_iso
 
 _SIGNUP = (
@@ -44,7 +43,7 @@ def _iso(moment: datetime) -> str:
 class CourseRepository:
     """Writes do not commit: they belong to the caller's unit of work."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     # ---- topics and groups ----
@@ -64,54 +63,53 @@ class CourseRepository:
         if programme is not None:
             sql += " WHERE programme = ?"
             params = (programme,)
-        async with self._db.execute(sql + " ORDER BY id", params) as cursor:
-            return [Topic(*row) for row in await cursor.fetchall()]
+        return [Topic(*row) for row in await self._db.fetch_all(sql + " ORDER BY id", params)]
 
     async def topic(self, topic_id: int) -> Topic | None:
         found = [topic for topic in await self.topics() if topic.id == topic_id]
         return found[0] if found else None
 
     async def topic_id(self, slug: str) -> int | None:
-        async with self._db.execute("SELECT id FROM course_topics WHERE slug = ?", (slug,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one("SELECT id FROM course_topics WHERE slug = ?", (slug,))
         return int(row[0]) if row else None
 
     async def add_group(self, group: NewGroup) -> int:
         topic_id = await self.topic_id(group.topic_slug)
         if topic_id is None:
             raise ValueError(f"no topic '{group.topic_slug}'")
-        cursor = await self._db.execute(
-            "INSERT INTO course_groups (slug, topic_id, center_id, online, language, seats, is_sample, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                group.slug,
-                topic_id,
-                group.center_id,
-                int(group.online),
-                group.language,
-                group.seats,
-                int(group.is_sample),
-                now_iso(),
-            ),
-        )
-        group_id = int(cursor.lastrowid or 0)
-        for start in sorted(group.sessions):
-            await self._db.execute(
-                "INSERT INTO group_sessions (group_id, starts_at) VALUES (?, ?)", (group_id, _iso(start))
+        async with self._db.transaction():
+            written = await self._db.execute(
+                "INSERT INTO course_groups (slug, topic_id, center_id, online, language, seats, is_sample, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    group.slug,
+                    topic_id,
+                    group.center_id,
+                    int(group.online),
+                    group.language,
+                    group.seats,
+                    int(group.is_sample),
+                    now_iso(),
+                ),
             )
+            group_id = int(written.lastrowid or 0)
+            for start in sorted(group.sessions):
+                await self._db.execute(
+                    "INSERT INTO group_sessions (group_id, starts_at) VALUES (?, ?)", (group_id, _iso(start))
+                )
         return group_id
 
     async def group_count(self) -> int:
-        async with self._db.execute("SELECT count(*) FROM course_groups") as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one("SELECT count(*) FROM course_groups")
         return int(row[0]) if row else 0
 
     async def existing_group_slugs(self, slugs: list[str]) -> set[str]:
         if not slugs:
             return set()
         marks = ",".join("?" * len(slugs))
-        async with self._db.execute(f"SELECT slug FROM course_groups WHERE slug IN ({marks})", slugs) as cursor:
-            return {row[0] for row in await cursor.fetchall()}
+        return {
+            row[0] for row in await self._db.fetch_all(f"SELECT slug FROM course_groups WHERE slug IN ({marks})", slugs)
+        }
 
     async def groups(self, topic_id: int | None = None, center_ids: set[int] | None = None) -> list[CourseGroup]:
         where, params = [], []
@@ -126,8 +124,7 @@ class CourseRepository:
             "(SELECT coalesce(sum(s.seats), 0) FROM signups s WHERE s.group_id = g.id AND s.status = 'confirmed') "
             "FROM course_groups g" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY g.id"
         )
-        async with self._db.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetch_all(sql, params)
         sessions = await self._sessions([row[0] for row in rows])
         return [
             CourseGroup(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7], sessions.get(row[0], ()))
@@ -140,20 +137,21 @@ class CourseRepository:
         return found[0] if found else None
 
     async def session_ids(self, group_id: int) -> list[tuple[int, datetime]]:
-        async with self._db.execute(
-            "SELECT id, starts_at FROM group_sessions WHERE group_id = ? ORDER BY starts_at", (group_id,)
-        ) as cursor:
-            return [(row[0], datetime.fromisoformat(row[1])) for row in await cursor.fetchall()]
+        return [
+            (row[0], datetime.fromisoformat(row[1]))
+            for row in await self._db.fetch_all(
+                "SELECT id, starts_at FROM group_sessions WHERE group_id = ? ORDER BY starts_at", (group_id,)
+            )
+        ]
 
     async def _sessions(self, group_ids: list[int]) -> dict[int, tuple[datetime, ...]]:
         if not group_ids:
             return {}
         marks = ",".join("?" * len(group_ids))
-        async with self._db.execute(
+        rows = await self._db.fetch_all(
             f"SELECT group_id, starts_at FROM group_sessions WHERE group_id IN ({marks}) ORDER BY starts_at",
             group_ids,
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         found: dict[int, list[datetime]] = {}
         for group_id, start in rows:
             found.setdefault(group_id, []).append(datetime.fromisoformat(start))
@@ -173,12 +171,12 @@ class CourseRepository:
         marriage_date: str | None = None,
         invite_token: str | None = None,
     ) -> int:
-        cursor = await self._db.execute(
+        written = await self._db.execute(
             "INSERT INTO signups (group_id, user_id, name, phone, partner_name, marriage_date, seats, status, "
             "invite_token, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (group_id, user_id, name, phone, partner_name, marriage_date, seats, status, invite_token, now_iso()),
         )
-        return int(cursor.lastrowid or 0)
+        return int(written.lastrowid or 0)
 
     async def signup(self, signup_id: int) -> Signup | None:
         return await self._one(f"SELECT {_SIGNUP} FROM signups WHERE id = ?", (signup_id,))
@@ -194,32 +192,37 @@ class CourseRepository:
         )
 
     async def of_user(self, user_id: int) -> list[Signup]:
-        async with self._db.execute(
-            f"SELECT {_SIGNUP} FROM signups WHERE status != 'cancelled' AND (user_id = ? OR partner_user_id = ?) "
-            "ORDER BY id",
-            (user_id, user_id),
-        ) as cursor:
-            return [Signup(*row) for row in await cursor.fetchall()]
+        return [
+            Signup(*row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_SIGNUP} FROM signups WHERE status != 'cancelled' AND (user_id = ? OR partner_user_id = ?) "
+                "ORDER BY id",
+                (user_id, user_id),
+            )
+        ]
 
     async def waiting(self, group_id: int) -> list[Signup]:
-        async with self._db.execute(
-            f"SELECT {_SIGNUP} FROM signups WHERE group_id = ? AND status = 'waiting' ORDER BY id", (group_id,)
-        ) as cursor:
-            return [Signup(*row) for row in await cursor.fetchall()]
+        return [
+            Signup(*row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_SIGNUP} FROM signups WHERE group_id = ? AND status = 'waiting' ORDER BY id", (group_id,)
+            )
+        ]
 
     async def roster(self, group_id: int) -> list[Signup]:
-        async with self._db.execute(
-            f"SELECT {_SIGNUP} FROM signups WHERE group_id = ? AND status != 'cancelled' "
-            "ORDER BY status = 'waiting', id",
-            (group_id,),
-        ) as cursor:
-            return [Signup(*row) for row in await cursor.fetchall()]
+        return [
+            Signup(*row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_SIGNUP} FROM signups WHERE group_id = ? AND status != 'cancelled' "
+                "ORDER BY status = 'waiting', id",
+                (group_id,),
+            )
+        ]
 
     async def taken_seats(self, group_id: int) -> int:
-        async with self._db.execute(
+        row = await self._db.fetch_one(
             "SELECT coalesce(sum(seats), 0) FROM signups WHERE group_id = ? AND status = 'confirmed'", (group_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def set_status(self, signup_id: int, status: str) -> None:
@@ -249,21 +252,19 @@ class CourseRepository:
         )
 
     async def due_reminders(self, now: datetime) -> list[DueReminder]:
-        async with self._db.execute(
+        rows = await self._db.fetch_all(
             "SELECT r.id, r.kind, r.user_id, r.signup_id, s.group_id, gs.starts_at FROM reminders r "
             "JOIN signups s ON s.id = r.signup_id JOIN group_sessions gs ON gs.id = r.session_id "
             "WHERE r.status = 'pending' AND r.due_at <= ? AND s.status = 'confirmed' "
             "AND EXISTS (SELECT 1 FROM consents c WHERE c.user_id = r.user_id AND c.purpose = 'reminders' "
             "AND c.withdrawn_at IS NULL) ORDER BY r.due_at",
             (_iso(now),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [DueReminder(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5])) for r in rows]
 
     async def mark_reminder_sent(self, reminder_id: int) -> None:
         await self._db.execute("UPDATE reminders SET status = 'sent' WHERE id = ?", (reminder_id,))
 
     async def _one(self, sql: str, params: tuple[object, ...]) -> Signup | None:
-        async with self._db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one(sql, params)
         return Signup(*row) if row else None

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
+from storage.database import Database
 
 SAMPLE_CRISIS_CSV = Path(__file__).resolve().parent.parent / "bot" / "sample" / "crisis_centers.csv"
 
@@ -25,19 +25,17 @@ class CrisisCenter:
 
 
 class CrisisRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def of_region(self, region: str) -> CrisisCenter | None:
-        async with self._db.execute(
+        row = await self._db.fetch_one(
             "SELECT region, name_kk, name_ru, phone, is_sample FROM crisis_centers WHERE region = ?", (region,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return CrisisCenter(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
 
     async def load_sample_if_empty(self) -> None:
-        async with self._db.execute("SELECT count(*) FROM crisis_centers") as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one("SELECT count(*) FROM crisis_centers")
         if row and row[0]:
             return
         for item in csv.DictReader(io.StringIO(SAMPLE_CRISIS_CSV.read_text(encoding="utf-8"))):
@@ -45,4 +43,3 @@ class CrisisRepository:
                 "INSERT INTO crisis_centers (region, name_kk, name_ru, phone, is_sample) VALUES (?, ?, ?, ?, 1)",
                 (item["region"], item["name_kk"], item["name_ru"], item["phone"]),
             )
-        await self._db.commit()

@@ -6,13 +6,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import aiosqlite
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 
+from storage.database import Database, Row
+
 
 class SQLiteStorage(BaseStorage):
-    def __init__(self, connection: aiosqlite.Connection, key_builder: KeyBuilder | None = None) -> None:
+    def __init__(self, connection: Database, key_builder: KeyBuilder | None = None) -> None:
         self._db = connection
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
 
@@ -22,7 +23,6 @@ class SQLiteStorage(BaseStorage):
             "INSERT INTO fsm_states (key, state) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state",
             (self._keys.build(key), value),
         )
-        await self._db.commit()
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._row(key)
@@ -35,7 +35,6 @@ class SQLiteStorage(BaseStorage):
             "INSERT INTO fsm_states (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data",
             (self._keys.build(key), encoded),
         )
-        await self._db.commit()
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         row = await self._row(key)
@@ -44,8 +43,5 @@ class SQLiteStorage(BaseStorage):
     async def close(self) -> None:
         """The connection belongs to the application, which closes it."""
 
-    async def _row(self, key: StorageKey) -> aiosqlite.Row | None:
-        async with self._db.execute(
-            "SELECT state, data FROM fsm_states WHERE key = ?", (self._keys.build(key),)
-        ) as cursor:
-            return await cursor.fetchone()
+    async def _row(self, key: StorageKey) -> Row | None:
+        return await self._db.fetch_one("SELECT state, data FROM fsm_states WHERE key = ?", (self._keys.build(key),))

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
+from storage.database import Database
 from storage.requests import now_iso
 
 
@@ -24,7 +23,7 @@ class OutboxItem:
 
 
 class OutboxRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def enqueue(
@@ -44,12 +43,11 @@ class OutboxRepository:
         )
 
     async def due(self, limit: int = 20) -> list[OutboxItem]:
-        async with self._db.execute(
+        rows = await self._db.fetch_all(
             "SELECT id, chat_id, method, payload, request_id, notice, attempts FROM outbox "
             "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
             (now_iso(), limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [OutboxItem(r[0], r[1], r[2], json.loads(r[3]), r[4], bool(r[5]), r[6]) for r in rows]
 
     async def mark_sent(self, item_id: int) -> None:
@@ -58,7 +56,6 @@ class OutboxRepository:
             "UPDATE outbox SET status = 'sent', payload = '{}', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
             (now_iso(), item_id),
         )
-        await self._db.commit()
 
     async def retry_later(self, item_id: int, seconds: float, error: str) -> None:
         later = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
@@ -66,16 +63,13 @@ class OutboxRepository:
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
             (later, error, item_id),
         )
-        await self._db.commit()
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         await self._db.execute(
             "UPDATE outbox SET status = 'failed', payload = '{}', attempts = attempts + 1, last_error = ? WHERE id = ?",
             (error, item_id),
         )
-        await self._db.commit()
 
     async def pending_count(self) -> int:
-        async with self._db.execute("SELECT count(*) FROM outbox WHERE status = 'pending'") as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one("SELECT count(*) FROM outbox WHERE status = 'pending'")
         return int(row[0]) if row else 0

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
+from storage.database import Database
 from storage.requests import now_iso
 
 
@@ -23,7 +22,7 @@ class Consent:
 
 
 class PrivacyRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     # ---- consents ----
@@ -37,18 +36,20 @@ class PrivacyRepository:
         )
 
     async def withdraw(self, user_id: int, purpose: str) -> bool:
-        cursor = await self._db.execute(
+        written = await self._db.execute(
             "UPDATE consents SET withdrawn_at = ? WHERE user_id = ? AND purpose = ? AND withdrawn_at IS NULL",
             (now_iso(), user_id, purpose),
         )
-        return cursor.rowcount == 1
+        return written.rowcount == 1
 
     async def consents(self, user_id: int) -> list[Consent]:
-        async with self._db.execute(
-            "SELECT purpose, version, given_at, withdrawn_at FROM consents WHERE user_id = ? ORDER BY purpose",
-            (user_id,),
-        ) as cursor:
-            return [Consent(*row) for row in await cursor.fetchall()]
+        return [
+            Consent(*row)
+            for row in await self._db.fetch_all(
+                "SELECT purpose, version, given_at, withdrawn_at FROM consents WHERE user_id = ? ORDER BY purpose",
+                (user_id,),
+            )
+        ]
 
     # ---- anonymising ----
 
@@ -65,29 +66,36 @@ class PrivacyRepository:
         if not request_ids:
             return
         marks = ",".join("?" * len(request_ids))
-        await self._db.execute(
-            f"UPDATE help_requests SET user_id = NULL, contact_name = NULL, phone = NULL, safe_contact = NULL, "
-            f"contact_method = 'anonymous', rating_comment = NULL, anonymized_at = ? WHERE id IN ({marks})",
-            [now_iso(), *request_ids],
-        )
-        await self._db.execute(
-            f"UPDATE request_messages SET text = NULL, file_id = NULL, file_kind = NULL WHERE request_id IN ({marks})",
-            request_ids,
-        )
-        # Undelivered notices may quote the person; delivered ones kept no text already.
-        await self._db.execute(f"DELETE FROM outbox WHERE status = 'pending' AND request_id IN ({marks})", request_ids)
+        async with self._db.transaction():
+            await self._db.execute(
+                f"UPDATE help_requests SET user_id = NULL, contact_name = NULL, phone = NULL, safe_contact = NULL, "
+                f"contact_method = 'anonymous', rating_comment = NULL, anonymized_at = ? WHERE id IN ({marks})",
+                [now_iso(), *request_ids],
+            )
+            await self._db.execute(
+                "UPDATE request_messages SET text = NULL, file_id = NULL, file_kind = NULL "
+                f"WHERE request_id IN ({marks})",
+                request_ids,
+            )
+            # Undelivered notices may quote the person; delivered ones kept no text already.
+            await self._db.execute(
+                f"DELETE FROM outbox WHERE status = 'pending' AND request_id IN ({marks})", request_ids
+            )
 
     async def due_for_retention(self, resolved_before: str) -> list[int]:
-        async with self._db.execute(
-            "SELECT id FROM help_requests WHERE anonymized_at IS NULL AND status IN ('resolved', 'spam') "
-            "AND resolved_at IS NOT NULL AND resolved_at <= ?",
-            (resolved_before,),
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        return [
+            row[0]
+            for row in await self._db.fetch_all(
+                "SELECT id FROM help_requests WHERE anonymized_at IS NULL AND status IN ('resolved', 'spam') "
+                "AND resolved_at IS NOT NULL AND resolved_at <= ?",
+                (resolved_before,),
+            )
+        ]
 
     async def request_ids_of(self, user_id: int) -> list[int]:
-        async with self._db.execute("SELECT id FROM help_requests WHERE user_id = ?", (user_id,)) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        return [
+            row[0] for row in await self._db.fetch_all("SELECT id FROM help_requests WHERE user_id = ?", (user_id,))
+        ]
 
     async def erase_person(self, user_id: int) -> None:
         """Everything else that names or identifies the person. Their requests are anonymised separately."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.services.requests import HelpRequest
+from storage.database import Database, Row
 
 _COLUMNS = (
     "id, user_id, center_id, category, status, urgent, contact_method, contact_name, phone, locale, assignee_id, "
@@ -44,7 +43,7 @@ class ThreadMessage:
     created_at: str
 
 
-def _request(row: aiosqlite.Row) -> HelpRequest:
+def _request(row: Row) -> HelpRequest:
     return HelpRequest(
         id=row["id"],
         user_id=row["user_id"],
@@ -65,49 +64,50 @@ def _request(row: aiosqlite.Row) -> HelpRequest:
 
 
 class RequestRepository:
-    """Writes do not commit: they belong to the caller's unit of work (Helpdesk.transaction)."""
+    """Several writes make one change (a request and its first message): callers run them in a transaction."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def create(self, new: NewRequest) -> int:
         stamp = now_iso()
-        cursor = await self._db.execute(
-            "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
-            "locale, created_at, safe_contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new.user_id,
-                new.center_id,
-                new.category,
-                int(new.urgent),
-                new.contact_method,
-                new.contact_name,
-                new.phone,
-                new.locale,
-                stamp,
-                new.safe_contact,
-            ),
-        )
-        request_id = int(cursor.lastrowid or 0)
-        await self.add_message(request_id, "person", new.text, file_id=new.file_id, file_kind=new.file_kind)
+        async with self._db.transaction():
+            written = await self._db.execute(
+                "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
+                "locale, created_at, safe_contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.user_id,
+                    new.center_id,
+                    new.category,
+                    int(new.urgent),
+                    new.contact_method,
+                    new.contact_name,
+                    new.phone,
+                    new.locale,
+                    stamp,
+                    new.safe_contact,
+                ),
+            )
+            request_id = int(written.lastrowid or 0)
+            await self.add_message(request_id, "person", new.text, file_id=new.file_id, file_kind=new.file_kind)
         return request_id
 
     async def get(self, request_id: int) -> HelpRequest | None:
-        async with self._db.execute(f"SELECT {_COLUMNS} FROM help_requests WHERE id = ?", (request_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM help_requests WHERE id = ?", (request_id,))
         return _request(row) if row else None
 
     async def of_user(self, user_id: int, limit: int = 10) -> list[HelpRequest]:
-        async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM help_requests WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
-        ) as cursor:
-            return [_request(row) for row in await cursor.fetchall()]
+        return [
+            _request(row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_COLUMNS} FROM help_requests WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
+            )
+        ]
 
     async def count_since(self, user_id: int, since: str) -> int:
-        async with self._db.execute(
+        row = await self._db.fetch_one(
             "SELECT count(*) FROM help_requests WHERE user_id = ? AND created_at >= ?", (user_id, since)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def add_message(
@@ -126,12 +126,14 @@ class RequestRepository:
         )
 
     async def thread(self, request_id: int) -> list[ThreadMessage]:
-        async with self._db.execute(
-            "SELECT author, text, file_id, file_kind, created_at FROM request_messages WHERE request_id = ? "
-            "ORDER BY id",
-            (request_id,),
-        ) as cursor:
-            return [ThreadMessage(*row) for row in await cursor.fetchall()]
+        return [
+            ThreadMessage(*row)
+            for row in await self._db.fetch_all(
+                "SELECT author, text, file_id, file_kind, created_at FROM request_messages WHERE request_id = ? "
+                "ORDER BY id",
+                (request_id,),
+            )
+        ]
 
     async def set_status(
         self, request_id: int, status: str, actor_id: int | None = None, actor_name: str | None = None
@@ -163,21 +165,24 @@ class RequestRepository:
         if center_ids is not None:
             where += f" AND center_id IN ({','.join('?' * len(center_ids)) or 'NULL'})"
             params += sorted(center_ids)
-        async with self._db.execute(f"SELECT count(*) FROM help_requests WHERE {where}", params) as cursor:
-            total = (await cursor.fetchone())[0]  # type: ignore[index]
-        async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM help_requests WHERE {where} ORDER BY urgent DESC, id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ) as cursor:
-            return [_request(row) for row in await cursor.fetchall()], int(total)
+        total = (await self._db.fetch_one(f"SELECT count(*) FROM help_requests WHERE {where}", params))[0]  # type: ignore[index]
+        return [
+            _request(row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_COLUMNS} FROM help_requests WHERE {where} ORDER BY urgent DESC, id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        ], int(total)
 
     async def due_for_escalation(self, created_before: str) -> list[HelpRequest]:
-        async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM help_requests WHERE status = 'new' AND escalated_at IS NULL "
-            "AND created_at <= ? ORDER BY id",
-            (created_before,),
-        ) as cursor:
-            return [_request(row) for row in await cursor.fetchall()]
+        return [
+            _request(row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_COLUMNS} FROM help_requests WHERE status = 'new' AND escalated_at IS NULL "
+                "AND created_at <= ? ORDER BY id",
+                (created_before,),
+            )
+        ]
 
     async def mark_escalated(self, request_id: int) -> None:
         await self._db.execute("UPDATE help_requests SET escalated_at = ? WHERE id = ?", (now_iso(), request_id))
@@ -195,10 +200,12 @@ class RequestRepository:
         )
 
     async def notices(self, request_id: int) -> list[tuple[int, int]]:
-        async with self._db.execute(
-            "SELECT chat_id, message_id FROM request_notices WHERE request_id = ?", (request_id,)
-        ) as cursor:
-            return [(row[0], row[1]) for row in await cursor.fetchall()]
+        return [
+            (row[0], row[1])
+            for row in await self._db.fetch_all(
+                "SELECT chat_id, message_id FROM request_notices WHERE request_id = ?", (request_id,)
+            )
+        ]
 
     async def forget_notices(self, request_id: int) -> None:
         await self._db.execute("DELETE FROM request_notices WHERE request_id = ?", (request_id,))
@@ -208,9 +215,3 @@ class RequestRepository:
             "INSERT INTO audit_log (actor_id, request_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)",
             (actor_id, request_id, action, detail, now_iso()),
         )
-
-    async def commit(self) -> None:
-        await self._db.commit()
-
-    async def rollback(self) -> None:
-        await self._db.rollback()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
+from storage.database import Database
 from storage.requests import now_iso
 
 
@@ -18,21 +17,19 @@ class StaffMember:
 
 
 class StaffRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def add(self, user_id: int, center_id: int) -> bool:
-        cursor = await self._db.execute(
+        written = await self._db.execute(
             "INSERT OR IGNORE INTO staff (user_id, center_id, added_at) VALUES (?, ?, ?)",
             (user_id, center_id, now_iso()),
         )
-        await self._db.commit()
-        return cursor.rowcount == 1
+        return written.rowcount == 1
 
     async def remove(self, user_id: int, center_id: int) -> bool:
-        cursor = await self._db.execute("DELETE FROM staff WHERE user_id = ? AND center_id = ?", (user_id, center_id))
-        await self._db.commit()
-        return cursor.rowcount == 1
+        written = await self._db.execute("DELETE FROM staff WHERE user_id = ? AND center_id = ?", (user_id, center_id))
+        return written.rowcount == 1
 
     async def all(self) -> list[StaffMember]:
         return await self._members("")
@@ -41,8 +38,7 @@ class StaffRepository:
         return await self._members("WHERE s.center_id = ?", (center_id,))
 
     async def centers_of(self, user_id: int) -> set[int]:
-        async with self._db.execute("SELECT center_id FROM staff WHERE user_id = ?", (user_id,)) as cursor:
-            return {row[0] for row in await cursor.fetchall()}
+        return {row[0] for row in await self._db.fetch_all("SELECT center_id FROM staff WHERE user_id = ?", (user_id,))}
 
     async def mark_blocked(self, user_id: int) -> None:
         """The person blocked the bot (403): kept on the staff, skipped until they write again."""
@@ -50,12 +46,11 @@ class StaffRepository:
 
     async def mark_reachable(self, user_id: int) -> None:
         await self._db.execute("UPDATE staff SET blocked_bot = 0 WHERE user_id = ? AND blocked_bot = 1", (user_id,))
-        await self._db.commit()
 
     async def _members(self, where: str, params: tuple[object, ...] = ()) -> list[StaffMember]:
-        async with self._db.execute(
+        rows = await self._db.fetch_all(
             "SELECT s.user_id, s.center_id, c.slug, s.blocked_bot FROM staff s JOIN centers c ON c.id = s.center_id "
             f"{where} ORDER BY c.slug, s.user_id",
             params,
-        ) as cursor:
-            return [StaffMember(row[0], row[1], row[2], bool(row[3])) for row in await cursor.fetchall()]
+        )
+        return [StaffMember(row[0], row[1], row[2], bool(row[3])) for row in rows]

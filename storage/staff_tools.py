@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
+from storage.database import Database
 from storage.requests import now_iso
 
 
@@ -27,7 +26,7 @@ class SavedReply:
 
 
 class InviteRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def create(self, token: str, center_id: int, created_by: int, valid_for: timedelta) -> None:
@@ -36,43 +35,38 @@ class InviteRepository:
             "INSERT INTO staff_invites (token, center_id, created_by, expires_at) VALUES (?, ?, ?, ?)",
             (token, center_id, created_by, expires),
         )
-        await self._db.commit()
 
     async def redeem(self, token: str, user_id: int) -> int | None:
         """The center the invite is for, once: a used or expired invite gives None."""
-        cursor = await self._db.execute(
+        written = await self._db.execute(
             "UPDATE staff_invites SET used_by = ?, used_at = ? WHERE token = ? AND used_by IS NULL "
             "AND expires_at > ? RETURNING center_id",
             (user_id, now_iso(), token, now_iso()),
         )
-        row = await cursor.fetchone()
-        await cursor.close()
-        await self._db.commit()
+        row = written.first()
         return int(row[0]) if row else None
 
 
 class GroupRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def bind(self, center_id: int, chat_id: int, is_forum: bool, bound_by: int) -> None:
-        await self._db.execute("DELETE FROM center_groups WHERE chat_id = ? OR center_id = ?", (chat_id, center_id))
-        await self._db.execute(
-            "INSERT INTO center_groups (center_id, chat_id, is_forum, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)",
-            (center_id, chat_id, int(is_forum), bound_by, now_iso()),
-        )
-        await self._db.commit()
+        async with self._db.transaction():
+            await self._db.execute("DELETE FROM center_groups WHERE chat_id = ? OR center_id = ?", (chat_id, center_id))
+            await self._db.execute(
+                "INSERT INTO center_groups (center_id, chat_id, is_forum, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)",
+                (center_id, chat_id, int(is_forum), bound_by, now_iso()),
+            )
 
     async def of_center(self, center_id: int) -> StaffGroup | None:
-        async with self._db.execute(
+        row = await self._db.fetch_one(
             "SELECT center_id, chat_id, is_forum FROM center_groups WHERE center_id = ?", (center_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return StaffGroup(row[0], row[1], bool(row[2])) if row else None
 
     async def topic(self, request_id: int) -> int | None:
-        async with self._db.execute("SELECT thread_id FROM request_topics WHERE request_id = ?", (request_id,)) as c:
-            row = await c.fetchone()
+        row = await self._db.fetch_one("SELECT thread_id FROM request_topics WHERE request_id = ?", (request_id,))
         return int(row[0]) if row else None
 
     async def save_topic(self, request_id: int, chat_id: int, thread_id: int) -> None:
@@ -81,18 +75,27 @@ class GroupRepository:
             (request_id, chat_id, thread_id),
         )
 
+    async def of_chat(self, chat_id: int) -> StaffGroup | None:
+        row = await self._db.fetch_one(
+            "SELECT center_id, chat_id, is_forum FROM center_groups WHERE chat_id = ?", (chat_id,)
+        )
+        return StaffGroup(row[0], row[1], bool(row[2])) if row else None
+
+    async def unbind(self, chat_id: int) -> bool:
+        written = await self._db.execute("DELETE FROM center_groups WHERE chat_id = ?", (chat_id,))
+        return written.rowcount > 0
+
 
 class SavedReplyRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def add(self, center_id: int, locale: str, title: str, text: str) -> int:
-        cursor = await self._db.execute(
+        written = await self._db.execute(
             "INSERT INTO saved_replies (center_id, locale, title, text) VALUES (?, ?, ?, ?)",
             (center_id, locale, title, text),
         )
-        await self._db.commit()
-        return int(cursor.lastrowid or 0)
+        return int(written.lastrowid or 0)
 
     async def for_center(self, center_id: int, locale: str | None = None) -> list[SavedReply]:
         sql = "SELECT id, center_id, locale, title, text FROM saved_replies WHERE center_id = ?"
@@ -100,14 +103,12 @@ class SavedReplyRepository:
         if locale is not None:
             sql += " AND locale = ?"
             params = (center_id, locale)
-        async with self._db.execute(sql + " ORDER BY id", params) as cursor:
-            return [SavedReply(*row) for row in await cursor.fetchall()]
+        return [SavedReply(*row) for row in await self._db.fetch_all(sql + " ORDER BY id", params)]
 
     async def get(self, reply_id: int) -> SavedReply | None:
-        async with self._db.execute(
+        row = await self._db.fetch_one(
             "SELECT id, center_id, locale, title, text FROM saved_replies WHERE id = ?", (reply_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return SavedReply(*row) if row else None
 
 
@@ -121,7 +122,7 @@ class BlockedSender:
 class BlockRepository:
     """Writes do not commit: they belong to the help desk's unit of work."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def block(self, user_id: int, blocked_by: int, request_id: int) -> None:
@@ -131,15 +132,16 @@ class BlockRepository:
         )
 
     async def unblock(self, user_id: int) -> bool:
-        cursor = await self._db.execute("DELETE FROM blocked_senders WHERE user_id = ?", (user_id,))
-        return cursor.rowcount == 1
+        written = await self._db.execute("DELETE FROM blocked_senders WHERE user_id = ?", (user_id,))
+        return written.rowcount == 1
 
     async def is_blocked(self, user_id: int) -> bool:
-        async with self._db.execute("SELECT 1 FROM blocked_senders WHERE user_id = ?", (user_id,)) as cursor:
-            return await cursor.fetchone() is not None
+        return await self._db.fetch_one("SELECT 1 FROM blocked_senders WHERE user_id = ?", (user_id,)) is not None
 
     async def all(self) -> list[BlockedSender]:
-        async with self._db.execute(
-            "SELECT user_id, request_id, blocked_at FROM blocked_senders ORDER BY blocked_at DESC"
-        ) as cursor:
-            return [BlockedSender(*row) for row in await cursor.fetchall()]
+        return [
+            BlockedSender(*row)
+            for row in await self._db.fetch_all(
+                "SELECT user_id, request_id, blocked_at FROM blocked_senders ORDER BY blocked_at DESC"
+            )
+        ]

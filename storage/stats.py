@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,18 +19,22 @@ class RequestFacts:
 
 
 class StatsRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def rows(self) -> list[RequestFacts]:
-        async with self._db.execute(
-            "SELECT center_id, category, status, created_at, taken_at, resolved_at, rating FROM help_requests"
-        ) as cursor:
-            return [RequestFacts(*row) for row in await cursor.fetchall()]
+        return [
+            RequestFacts(*row)
+            for row in await self._db.fetch_all(
+                "SELECT center_id, category, status, created_at, taken_at, resolved_at, rating FROM help_requests"
+            )
+        ]
 
     async def export_rows(self) -> list[tuple[object, ...]]:
-        async with self._db.execute(
-            "SELECT r.id, c.slug, r.category, r.status, r.urgent, r.contact_method, r.created_at, r.taken_at, "
-            "r.resolved_at, r.rating FROM help_requests r JOIN centers c ON c.id = r.center_id ORDER BY r.id"
-        ) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        return [
+            tuple(row)
+            for row in await self._db.fetch_all(
+                "SELECT r.id, c.slug, r.category, r.status, r.urgent, r.contact_method, r.created_at, r.taken_at, "
+                "r.resolved_at, r.rating FROM help_requests r JOIN centers c ON c.id = r.center_id ORDER BY r.id"
+            )
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
+from storage.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,7 @@ class User:
 
 
 class UserRepository:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Database) -> None:
         self._db = connection
 
     async def touch(self, user_id: int) -> User:
@@ -27,14 +27,11 @@ class UserRepository:
             "WHERE substr(users.last_seen_at, 1, 16) != substr(excluded.last_seen_at, 1, 16)",
             (user_id, now, now),
         )
-        await self._db.commit()
         return await self.get(user_id)  # type: ignore[return-value]
 
     async def get(self, user_id: int) -> User | None:
-        async with self._db.execute("SELECT id, locale FROM users WHERE id = ?", (user_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetch_one("SELECT id, locale FROM users WHERE id = ?", (user_id,))
         return User(row["id"], row["locale"]) if row else None
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self._db.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
-        await self._db.commit()

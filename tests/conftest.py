@@ -10,22 +10,20 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.localapi.people import LocalUser
 from bot.localapi.server import LocalBotApi
-from storage.database import connect, migrate
+from storage.database import Database, open_migrated
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    connection = await connect(tmp_path / "test.db")
-    await migrate(connection)
-    yield connection
-    await connection.close()
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_migrated(tmp_path / "test.db")
+    yield database
+    await database.close()
 
 
 @pytest.fixture(scope="module")

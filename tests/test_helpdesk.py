@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
 import pytest
 
 from bot.helpdesk import Helpdesk
@@ -13,13 +12,14 @@ from bot.services.requests import RuleError
 from bot.services.stats import summarize
 from storage.bootstrap import load_sample_centers
 from storage.centers import CenterRepository
+from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.requests import NewRequest
 from storage.stats import RequestFacts, StatsRepository
 
 
 @pytest.fixture
-async def desk(db: aiosqlite.Connection) -> Helpdesk:
+async def desk(db: Database) -> Helpdesk:
     await load_sample_centers(db)
     return Helpdesk(db, create_i18n("kk"), admin_ids=(42,))
 
@@ -31,7 +31,7 @@ async def submit(desk: Helpdesk, slug: str = "astana-zhanuya", text: str = "По
     return (await desk.submit(new)).id
 
 
-async def test_a_center_without_staff_notifies_the_admins(desk: Helpdesk, db: aiosqlite.Connection) -> None:
+async def test_a_center_without_staff_notifies_the_admins(desk: Helpdesk, db: Database) -> None:
     await submit(desk)
     due = await OutboxRepository(db).due()
     assert [item.chat_id for item in due] == [42] and due[0].notice
@@ -72,7 +72,7 @@ async def test_transfer_to_the_same_center_is_refused(desk: Helpdesk) -> None:
         await desk.transfer(request, 42, same)
 
 
-async def test_a_failed_unit_of_work_leaves_nothing(desk: Helpdesk, db: aiosqlite.Connection) -> None:
+async def test_a_failed_unit_of_work_leaves_nothing(desk: Helpdesk, db: Database) -> None:
     with pytest.raises(RuntimeError):
         async with desk.transaction():
             await submit_inside(desk)
@@ -82,7 +82,7 @@ async def test_a_failed_unit_of_work_leaves_nothing(desk: Helpdesk, db: aiosqlit
 
 
 async def submit_inside(desk: Helpdesk) -> None:
-    center = await CenterRepository(desk.connection).by_slug("astana-zhanuya")
+    center = await CenterRepository(desk.db).by_slug("astana-zhanuya")
     assert center is not None
     await desk.requests.create(NewRequest(7, center.id, "other", False, "anonymous", None, None, "ru", "x"))
 
@@ -112,8 +112,9 @@ async def test_retention_anonymises_resolved_requests_at_the_right_time(desk: He
     assert request is not None
     resolved = await desk.resolve(request, 42, "Admin")
     open_one = await submit(desk, text="Ещё открыта")
-    async with desk.connection.execute("SELECT resolved_at FROM help_requests WHERE id = ?", (resolved.id,)) as c:
-        resolved_at = datetime.fromisoformat((await c.fetchone())[0])
+    resolved_at = datetime.fromisoformat(
+        await desk.db.fetch_value("SELECT resolved_at FROM help_requests WHERE id = ?", (resolved.id,))
+    )
     year = timedelta(days=365)
     assert await privacy.anonymize_due(year, now=resolved_at + year - timedelta(minutes=1)) == []
     assert await privacy.anonymize_due(year, now=resolved_at + year) == [resolved.id]
@@ -124,19 +125,14 @@ async def test_retention_anonymises_resolved_requests_at_the_right_time(desk: He
     assert [m.text for m in await desk.requests.thread(open_one)] == ["Ещё открыта"]
 
 
-async def test_a_notice_recorded_after_it_was_taken_is_brought_up_to_date(
-    desk: Helpdesk, db: aiosqlite.Connection
-) -> None:
+async def test_a_notice_recorded_after_it_was_taken_is_brought_up_to_date(desk: Helpdesk, db: Database) -> None:
     """Taken in the instant between the notice's delivery and its bookkeeping: the notice is edited at once."""
     request = await desk.requests.get(await submit(desk))
     assert request is not None
     await desk.take(request, 42, "Сәуле")  # no notice is known yet: nothing to edit
     await desk.notice_recorded(request.id, 42, 777)
-    async with db.execute(
-        "SELECT payload FROM outbox WHERE method = 'editMessageText' AND status = 'pending'"
-    ) as cursor:
-        edits = [row[0] for row in await cursor.fetchall()]
+    rows = await db.fetch_all("SELECT payload FROM outbox WHERE method = 'editMessageText' AND status = 'pending'")
+    edits = [row[0] for row in rows]
     assert len(edits) == 1 and '"message_id": 777' in edits[0] and "Сәуле" in edits[0]
     await desk.notice_recorded(await submit(desk), 42, 778)  # a new request's notice needs no edit
-    async with db.execute("SELECT count(*) FROM outbox WHERE method = 'editMessageText'") as cursor:
-        assert (await cursor.fetchone())[0] == 1
+    assert await db.fetch_value("SELECT count(*) FROM outbox WHERE method = 'editMessageText'") == 1

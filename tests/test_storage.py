@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from dataclasses import replace
 
-import aiosqlite
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.services.finder import CenterFinder
 from storage.bootstrap import load_sample_centers
 from storage.centers import CenterRepository
-from storage.database import available_migrations, connect, migrate
+from storage.database import Database, available_migrations, open_migrated
 from storage.fsm import SQLiteStorage
 from storage.users import UserRepository
 
 
-async def test_migrations_are_applied_once(db: aiosqlite.Connection) -> None:
-    assert await migrate(db) == []
-    async with db.execute("SELECT count(*) FROM schema_migrations") as cursor:
-        assert (await cursor.fetchone())[0] == len(available_migrations())
-    async with db.execute("PRAGMA journal_mode") as cursor:
-        assert (await cursor.fetchone())[0] == "wal"
-    async with db.execute("PRAGMA foreign_keys") as cursor:
-        assert (await cursor.fetchone())[0] == 1
+async def test_migrations_are_applied_once(db: Database) -> None:
+    assert await db.migrate() == []
+    assert await db.fetch_value("SELECT count(*) FROM schema_migrations") == len(available_migrations())
+    assert await db.fetch_value("PRAGMA journal_mode") == "wal"
+    assert await db.fetch_value("PRAGMA foreign_keys") == 1
 
 
-async def test_users_store_the_language(db: aiosqlite.Connection) -> None:
+async def test_users_store_the_language(db: Database) -> None:
     users = UserRepository(db)
     assert (await users.touch(42)).locale is None
     await users.set_locale(42, "ru")
     assert (await users.touch(42)).locale == "ru"
 
 
-async def test_upsert_inserts_then_updates(db: aiosqlite.Connection) -> None:
+async def test_upsert_inserts_then_updates(db: Database) -> None:
     assert await load_sample_centers(db) == 28
     centers = CenterRepository(db)
     original = await centers.by_slug("astana-zhanuya")
@@ -45,17 +43,17 @@ async def test_upsert_inserts_then_updates(db: aiosqlite.Connection) -> None:
     assert await centers.count() == 28
 
 
-async def test_upsert_is_all_or_nothing(db: aiosqlite.Connection) -> None:
+async def test_upsert_is_all_or_nothing(db: Database) -> None:
     await load_sample_centers(db)
     centers = CenterRepository(db)
     good = replace((await centers.all())[0], slug="brand-new")
     broken = replace(good, slug="broken", name_ru=None)  # type: ignore[arg-type]
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(sqlite3.IntegrityError):
         await centers.upsert_many([good, broken])
     assert await centers.by_slug("brand-new") is None
 
 
-async def test_localities_and_regions(db: aiosqlite.Connection) -> None:
+async def test_localities_and_regions(db: Database) -> None:
     await load_sample_centers(db)
     centers = CenterRepository(db)
     almaty_region = await centers.localities("almaty-region")
@@ -65,7 +63,7 @@ async def test_localities_and_regions(db: aiosqlite.Connection) -> None:
     assert len(await centers.in_locality(astana[0].id)) == 2
 
 
-async def test_finder_by_place_and_location(db: aiosqlite.Connection) -> None:
+async def test_finder_by_place_and_location(db: Database) -> None:
     await load_sample_centers(db)
     finder = CenterFinder(CenterRepository(db))
     near = await finder.near(51.16, 71.47)
@@ -81,17 +79,80 @@ async def test_finder_by_place_and_location(db: aiosqlite.Connection) -> None:
 async def test_dialog_state_survives_a_new_connection(tmp_path) -> None:
     path = tmp_path / "fsm.db"
     key = StorageKey(bot_id=1, chat_id=2, user_id=2)
-    first = await connect(path)
-    await migrate(first)
+    first = await open_migrated(path)
     storage = SQLiteStorage(first)
     await storage.set_state(key, "CenterSearch:waiting_place")
     await storage.set_data(key, {"after_language": "c_x", "n": 1})
     await first.close()
 
-    second = await connect(path)
+    second = await Database.open(path)
     storage = SQLiteStorage(second)
     assert await storage.get_state(key) == "CenterSearch:waiting_place"
     assert await storage.get_data(key) == {"after_language": "c_x", "n": 1}
     with pytest.raises(TypeError):
         await storage.set_data(key, {"bad": object()})  # what cannot be stored fails at once
     await second.close()
+
+
+async def test_every_read_sees_the_last_commit_while_a_hundred_tasks_write(db: Database) -> None:
+    """Reads of many tasks share one connection; none may read inside another's still-open snapshot."""
+    stale = 0
+
+    async def person(number: int) -> None:
+        nonlocal stale
+        for step in range(10):
+            await db.execute(
+                "INSERT INTO fsm_states (key, state) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET state = ?",
+                (f"k{number}", str(step), str(step)),
+            )
+            stale += await db.fetch_value("SELECT state FROM fsm_states WHERE key = ?", (f"k{number}",)) != str(step)
+
+    await asyncio.gather(*(person(number) for number in range(100)))
+    assert stale == 0
+
+
+async def test_a_failed_unit_of_work_is_rolled_back_and_the_next_one_works(db: Database) -> None:
+    users = UserRepository(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction():
+            await users.touch(1)
+            await db.execute("INSERT INTO users (id, created_at, last_seen_at) VALUES (1, 'x', 'x')")  # a duplicate
+    assert await users.get(1) is None  # the first write went with the failed one
+    assert not db.in_transaction
+    await users.touch(2)  # the connection is usable at once: no 'database is locked' ever after
+    assert await users.get(2) is not None
+
+
+async def test_concurrent_transactions_take_turns_and_see_each_others_commits(db: Database) -> None:
+    """A counter raised by 200 units of work at once: each reads, then writes; none is lost."""
+    await db.execute("INSERT INTO fsm_states (key, data) VALUES ('counter', '0')")
+
+    async def raise_by_one() -> None:
+        async with db.transaction():
+            value = int(await db.fetch_value("SELECT data FROM fsm_states WHERE key = 'counter'"))
+            await asyncio.sleep(0)  # others run meanwhile, and must wait for this unit of work
+            await db.execute("UPDATE fsm_states SET data = ? WHERE key = 'counter'", (str(value + 1),))
+
+    await asyncio.gather(*(raise_by_one() for _ in range(200)))
+    assert await db.fetch_value("SELECT data FROM fsm_states WHERE key = 'counter'") == "200"
+
+
+async def test_a_second_process_waits_for_the_write_lock_instead_of_failing(tmp_path) -> None:
+    """Two Database objects on one file, as the bot and the CLI: BEGIN IMMEDIATE waits out the other's write."""
+    first, second = await open_migrated(tmp_path / "two.db"), await Database.open(tmp_path / "two.db")
+    try:
+
+        async def slow_writer() -> None:
+            async with first.transaction():
+                await first.execute("INSERT INTO users (id, created_at, last_seen_at) VALUES (1, 'x', 'x')")
+                await asyncio.sleep(0.3)
+
+        async def other_writer() -> None:
+            await asyncio.sleep(0.05)
+            await UserRepository(second).touch(2)
+
+        await asyncio.gather(slow_writer(), other_writer())
+        assert await second.fetch_value("SELECT count(*) FROM users") == 2
+    finally:
+        await first.close()
+        await second.close()
