@@ -161,7 +161,10 @@ def bad_marriage_date() -> str:
     return _("Please write a date from today on, within two years, as DD.MM.YYYY, or tap Skip.")
 
 
-def confirmed(group: CourseGroup, topic: Topic, center: Center, signup: Signup, zone: ZoneInfo, locale: str) -> str:
+def confirmed(
+    group: CourseGroup, topic: Topic, center: Center, signup: Signup, zone: ZoneInfo, locale: str, *, reminders: bool
+) -> str:
+    """The sign-up is confirmed; reminders are promised only to whoever asked for them."""
     lines = [
         _("✅ <b>You are signed up!</b>"),
         "",
@@ -170,7 +173,9 @@ def confirmed(group: CourseGroup, topic: Topic, center: Center, signup: Signup, 
         *(f"• {session_time(start, zone, locale)}" for start in group.sessions),
         "",
         _("Phone of the center: {phones}").format(phones=", ".join(escape(phone) for phone in center.phones)),
-        _("We will remind you a day and two hours before each session. /my shows your sign-ups and lets you cancel."),
+        _("We will remind you a day and two hours before each session. /my shows your sign-ups and lets you cancel.")
+        if reminders
+        else _("/my shows your sign-ups and lets you cancel."),
     ]
     return "\n".join(lines)
 

@@ -293,7 +293,9 @@ async def _finish_signup(message: Message, state: FSMContext, courses: CourseDes
     else:
         center = await courses.desk.centers.get(result.group.center_id)
         assert center is not None
-        text = cv.confirmed(result.group, result.topic, center, result.signup, courses.zone, locale)
+        text = cv.confirmed(
+            result.group, result.topic, center, result.signup, courses.zone, locale, reminders=reminders
+        )
         await message.answer(text, reply_markup=keyboards.main_menu())
     if result.signup.invite_token:
         me = await bot.me()
@@ -336,7 +338,8 @@ async def join_booking(
     center = await courses.desk.centers.get(group.center_id) if group else None
     if isinstance(query.message, Message) and group and topic and center:
         await query.message.edit_reply_markup(reply_markup=None)
-        text = cv.confirmed(group, topic, center, signup, courses.zone, i18n.current_locale)
+        # joining the booking includes the reminders (the join offer says so)
+        text = cv.confirmed(group, topic, center, signup, courses.zone, i18n.current_locale, reminders=True)
         if signup.status == "waiting":
             text = cv.waiting(1 + [s.id for s in await courses.courses.waiting(group.id)].index(signup.id))
         await query.message.answer(text, reply_markup=keyboards.main_menu())

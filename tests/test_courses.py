@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import course_views as cv
 from bot.courses_desk import CourseDesk
 from bot.helpdesk import Helpdesk
 from bot.i18n import create_i18n
@@ -25,7 +26,7 @@ from bot.services.requests import RuleError
 from bot.timezone import load_zone
 from storage.bootstrap import ensure_courses, load_sample_centers
 from storage.courses import NewGroup
-from storage.database import connect, migrate
+from storage.database import open_migrated
 
 ZONE = load_zone("Asia/Almaty")
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
@@ -81,16 +82,14 @@ def test_group_rows_are_checked_column_by_column() -> None:
 
 
 async def make_desk(path: Path, seats: int) -> tuple[CourseDesk, int]:
-    connection = await connect(path)
-    await migrate(connection)
-    desk = CourseDesk(Helpdesk(connection, create_i18n("kk"), admin_ids=(1,)), ZONE)
+    db = await open_migrated(path)
+    desk = CourseDesk(Helpdesk(db, create_i18n("kk"), admin_ids=(1,)), ZONE)
     if await desk.courses.group_count() == 0:
-        await load_sample_centers(connection)
-        await ensure_courses(connection, ZONE, NOW)
+        await load_sample_centers(db)
+        await ensure_courses(db, ZONE, NOW)
         center = (await desk.desk.centers.all())[0]
         group = NewGroup("tiny", "teenagers", center.id, False, "ru", seats, (START, START + timedelta(days=7)))
         await desk.courses.add_group(group)
-        await connection.commit()
     group_id = next(group.id for group in await desk.courses.groups() if group.slug == "tiny")
     return desk, group_id
 
@@ -99,7 +98,7 @@ async def make_desk(path: Path, seats: int) -> tuple[CourseDesk, int]:
 async def tiny(tmp_path: Path) -> tuple[CourseDesk, int]:
     desk, group_id = await make_desk(tmp_path / "courses.db", seats=3)
     yield desk, group_id
-    await desk.desk.connection.close()
+    await desk.desk.db.close()
 
 
 async def test_concurrent_sign_ups_never_overbook(tmp_path: Path) -> None:
@@ -117,7 +116,7 @@ async def test_concurrent_sign_ups_never_overbook(tmp_path: Path) -> None:
     assert sorted(result.waiting_position for result in results if result.waiting_position) == list(range(1, 16))
     assert await first.courses.taken_seats(group_id) == 5
     for desk in (first, second):
-        await desk.desk.connection.close()
+        await desk.desk.db.close()
 
 
 async def test_rules_twice_started_and_a_couple_takes_two(tiny: tuple[CourseDesk, int]) -> None:
@@ -182,7 +181,21 @@ async def test_partner_joins_once_and_gets_reminders(tiny: tuple[CourseDesk, int
 async def test_outbox_holds_every_message(tiny: tuple[CourseDesk, int]) -> None:
     desk, group_id = tiny
     await desk.sign_up(group_id, 1, "Ана", "+7 701 000 00 01", now=NOW)
-    async with desk.desk.connection.execute("SELECT chat_id, payload FROM outbox") as cursor:
-        rows = await cursor.fetchall()
+    rows = await desk.desk.db.fetch_all("SELECT chat_id, payload FROM outbox")
     assert [row[0] for row in rows] == [1]  # a center without staff tells the admins
     assert "Ана" in rows[0][1] and "+7 701 000 00 01" in rows[0][1]
+
+
+async def test_the_confirmation_promises_reminders_only_when_chosen(tiny: tuple[CourseDesk, int]) -> None:
+    desk, group_id = tiny
+    result = await desk.sign_up(group_id, 1, "Ана", "+7 701 000 00 01", now=NOW, reminders=False)
+    center = await desk.desk.centers.get(result.group.center_id)
+    assert center is not None
+    for locale, promise in (("ru", "напомним"), ("kk", "еске саламыз")):
+        with desk.desk.i18n.context(), desk.desk.i18n.use_locale(locale):
+            texts = {
+                chosen: cv.confirmed(result.group, result.topic, center, result.signup, ZONE, locale, reminders=chosen)
+                for chosen in (False, True)
+            }
+        assert promise not in texts[False] and "/my" in texts[False]
+        assert promise in texts[True] and "/my" in texts[True]

@@ -43,9 +43,14 @@ def move_clock(database: Path, forward: timedelta) -> None:
 
 
 async def sign_up(
-    user: LocalUser, group_label: str, name: str, phone: str = "87011234567", button: str = "Записаться"
+    user: LocalUser,
+    group_label: str,
+    name: str,
+    phone: str = "87011234567",
+    button: str = "Записаться",
+    consent: str = "напоминайте",
 ) -> dict:
-    """From the group's button in the list shown last, through name and phone, to the answer."""
+    """From the group's button in the list shown last, through name, phone and consent, to the answer."""
     await user.click(group_label)
     card = await user.reply_with("Занятия")
     await user.click(button, card)
@@ -53,7 +58,7 @@ async def sign_up(
     await user.send(name)
     await user.reply_with("номер телефона")
     await user.send(phone)
-    await user.click("напоминайте", await user.reply_with("Согласие на обработку"))
+    await user.click(consent, await user.reply_with("Согласие на обработку"))
     return await user.reply()
 
 
@@ -186,3 +191,20 @@ async def test_reminders_fire_with_a_moved_clock_across_a_restart(
     assert "екі сағаттан кейін" in message_text(await parent.reply_with("екі сағаттан кейін"))
     reminders = [m for m in parent.chat.messages.values() if "Еске салу" in message_text(m)]
     assert len(reminders) == 2  # each once, none for the week after yet
+
+
+async def test_no_reminders_chosen_none_promised(running_bot: BotProcess, person: PersonFactory) -> None:
+    await running_bot.cli(
+        "groups", "add", "--id", "quiet-digital", "--topic", "digital-safety", "--center", "pavlodar-city",
+        "--language", "ru", "--seats", "4", "--session", in_days(9, 16), "--session", in_days(16, 16),
+    )  # fmt: skip
+    quiet, reminded = person("ru"), person("ru")
+    answers = []
+    for user, consent in ((quiet, "без напоминаний"), (reminded, "напоминайте")):
+        await choose_language(user, "ru")
+        listing = await open_topic(user, "/academy", "Цифровая безопасность детей")
+        label = next(label for label in inline_buttons(listing) if "Павлодар" in label and "свободно" in label)
+        answers.append(message_text(await sign_up(user, label, "Ана Бала", consent=consent)))
+    without, with_reminders = answers
+    assert "Вы записаны!" in without and "/my" in without and "напомн" not in without
+    assert "Мы напомним за день и за два часа" in with_reminders
