@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# A row id as the database stores it. A forged number beyond that (tk:99999999999999999999999) fails to parse,
+# so the button's filter does not match and the catch-all answers it; it never reaches a query.
+Id = Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class LangCb(CallbackData, prefix="lang"):
@@ -18,17 +25,17 @@ class RegionCb(CallbackData, prefix="rg"):
 
 
 class LocalityCb(CallbackData, prefix="lc"):
-    id: int
+    id: Id
 
 
 class CenterCb(CallbackData, prefix="c"):
-    id: int
+    id: Id
 
 
 class NearbyCb(CallbackData, prefix="nb"):
     """Centers nearest to the center with this id."""
 
-    id: int
+    id: Id
 
 
 class SosCb(CallbackData, prefix="sos"):
@@ -38,7 +45,7 @@ class SosCb(CallbackData, prefix="sos"):
 class AskHereCb(CallbackData, prefix="ask"):
     """Start a help request addressed to this center."""
 
-    center: int
+    center: Id
 
 
 class CategoryCb(CallbackData, prefix="cat"):
@@ -46,7 +53,7 @@ class CategoryCb(CallbackData, prefix="cat"):
 
 
 class PickCenterCb(CallbackData, prefix="pick"):
-    id: int
+    id: Id
 
 
 class ContactCb(CallbackData, prefix="ct"):
@@ -59,78 +66,79 @@ class ConsentCb(CallbackData, prefix="cs"):
 
 class ConfirmCb(CallbackData, prefix="cf"):
     action: str  # "send", "restart"
+    draft: str = ""  # the draft's id: a second "send" of the same draft answers with the number already given
 
 
 class TakeCb(CallbackData, prefix="tk"):
-    id: int
+    id: Id
 
 
 class StaffReplyCb(CallbackData, prefix="sr"):
-    id: int
+    id: Id
 
 
 class ResolveCb(CallbackData, prefix="rs"):
-    id: int
+    id: Id
 
 
 class PersonReplyCb(CallbackData, prefix="pr"):
-    id: int
+    id: Id
 
 
 class RateCb(CallbackData, prefix="rt"):
-    id: int
-    score: int
+    id: Id
+    score: Id
 
 
 class TransferCb(CallbackData, prefix="tf"):
     """Offer the centers this request can be transferred to."""
 
-    id: int
+    id: Id
 
 
 class TransferToCb(CallbackData, prefix="tt"):
-    id: int
-    to: int
+    id: Id
+    to: Id
 
 
 class SpamCb(CallbackData, prefix="sp"):
-    id: int
+    id: Id
 
 
 class NoteCb(CallbackData, prefix="nt"):
-    id: int
+    id: Id
 
 
 class SavedReplyCb(CallbackData, prefix="sv"):
-    id: int
-    reply: int
+    id: Id
+    reply: Id
 
 
 class QueuePageCb(CallbackData, prefix="qp"):
-    page: int
+    page: Id
 
 
 class QueueOpenCb(CallbackData, prefix="qo"):
-    id: int
+    id: Id
 
 
 class CoursesAtCb(CallbackData, prefix="ca"):
     """A programme's topics, with the groups of this center first."""
 
-    center: int
+    center: Id
     programme: str  # "academy" or "premarital"
 
 
 class TopicCb(CallbackData, prefix="tp"):
-    id: int
+    id: Id
 
 
 class GroupCb(CallbackData, prefix="gr"):
-    id: int
+    id: Id
 
 
 class SignupCb(CallbackData, prefix="su"):
-    group: int
+    group: Id
 
 
 class SkipCb(CallbackData, prefix="skip"):
@@ -138,19 +146,19 @@ class SkipCb(CallbackData, prefix="skip"):
 
 
 class JoinBookingCb(CallbackData, prefix="jb"):
-    id: int
+    id: Id
 
 
 class CancelSignupCb(CallbackData, prefix="cx"):
-    id: int
+    id: Id
 
 
 class ConfirmCancelCb(CallbackData, prefix="cxy"):
-    id: int
+    id: Id
 
 
 class RosterCb(CallbackData, prefix="ro"):
-    id: int
+    id: Id
 
 
 class HideCb(CallbackData, prefix="hide"):
@@ -176,8 +184,23 @@ class CourseConsentCb(CallbackData, prefix="cc"):
 class BlockCb(CallbackData, prefix="bk"):
     """Block the sender of this request."""
 
-    id: int
+    id: Id
 
 
 class UnblockCb(CallbackData, prefix="ub"):
-    user: int
+    user: Id
+
+
+class OthersContactCb(CallbackData, prefix="oc"):
+    """Someone else's shared contact: should the center call that number (or will the person type their own)?"""
+
+    use: bool
+
+
+class GroupBindCb(CallbackData, prefix="gbd"):
+    """Confirm (or cancel) moving a bound staff group to another center. Rights are checked again on the press;
+    `was` is the center the group belonged to when asked, so a stale question changes nothing."""
+
+    to: Id
+    was: Id
+    ok: bool

@@ -19,7 +19,7 @@ from aiogram.utils.i18n import I18n
 from bot import request_views as rv
 from bot.outbox import TOPIC_MARK, OutboxWorker
 from bot.services.centers import Center
-from bot.services.requests import HelpRequest, RuleError, check_transition, may_act
+from bot.services.requests import AlreadySubmitted, HelpRequest, RuleError, check_transition, may_act
 from storage.centers import CenterRepository
 from storage.database import Database
 from storage.outbox import OutboxRepository
@@ -76,8 +76,11 @@ class Helpdesk:
 
     async def submit(self, new: NewRequest) -> HelpRequest:
         """The request and every notice about it are committed at once, before anything is sent. A blocked
-        sender's request is kept, closed as spam, and reaches nobody; what they are shown does not differ."""
+        sender's request is kept, closed as spam, and reaches nobody; what they are shown does not differ.
+        A draft sent a second time raises AlreadySubmitted with the request it became."""
         async with self.transaction():
+            if new.draft_id is not None and (done := await self.requests.by_draft(new.user_id, new.draft_id)):
+                raise AlreadySubmitted(done)
             request_id = await self.requests.create(new)
             request = await self._get(request_id)
             if await self.blocks.is_blocked(new.user_id):
@@ -226,6 +229,11 @@ class Helpdesk:
             center = await self.centers.get(center_id)
         assert center is not None
         return center
+
+    async def unbind_group(self, chat_id: int, actor_id: int) -> None:
+        async with self.transaction():
+            await self.groups.unbind(chat_id)
+            await self.requests.audit(actor_id, None, "unbind", str(chat_id))
 
     async def create_invite(self, center_id: int, created_by: int, valid_for: timedelta) -> str:
         token = secrets.token_urlsafe(12)

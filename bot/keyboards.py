@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -125,3 +126,13 @@ def center_card(center: Center) -> InlineKeyboardMarkup:
     builder.button(text=_(EMERGENCY), callback_data=SosCb())
     builder.adjust(1)
     return builder.as_markup()
+
+
+async def remove_inline_buttons(message: Message) -> None:
+    """Takes the buttons off a message. A second tap on the same button (a double tap, or one while the first was
+    on its way) finds them gone already; Telegram then says 'message is not modified', which is no error."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in error.message:
+            raise

@@ -65,6 +65,7 @@ class OutboxWorker:
 
     def __init__(self, bot: Bot, db: Database, tick: float = 1.0) -> None:
         self._bot = bot
+        self._db = db
         self._outbox = OutboxRepository(db)
         self._requests = RequestRepository(db)
         self._staff = StaffRepository(db)
@@ -113,6 +114,17 @@ class OutboxWorker:
         while len(self._shown) > SHOWN_REMEMBERED:
             self._shown.popitem(last=False)
 
+    async def _record_delivery(self, item: OutboxItem, result: object) -> None:
+        """Telegram has the message: the row is marked sent at once, in one commit with what the delivery taught
+        us (where a notice landed, a topic's id). Telegram has no idempotent send, so a process killed between
+        Telegram's answer and this commit sends the row again after the restart: at least once, twice only then."""
+        async with self._db.transaction():
+            if item.notice and item.request_id is not None and isinstance(result, Message):
+                await self._requests.add_notice(item.request_id, item.chat_id, result.message_id)
+            if isinstance(result, ForumTopic) and item.request_id is not None:
+                await self._groups.save_topic(item.request_id, item.chat_id, result.message_thread_id)
+            await self._outbox.mark_sent(item.id)
+
     async def deliver_due(self) -> int:
         items = await self._outbox.due()
         for item in items:
@@ -153,11 +165,7 @@ class OutboxWorker:
                 log.error("outbox %s: refused: %s", item.id, error.message)
                 await self._outbox.mark_failed(item.id, error.message[:200])
         else:
+            await self._record_delivery(item, result)
             self._remember(item.method, params, result)
-            if item.notice and item.request_id is not None and isinstance(result, Message):
-                await self._requests.add_notice(item.request_id, item.chat_id, result.message_id)
-            if isinstance(result, ForumTopic) and item.request_id is not None:
-                await self._groups.save_topic(item.request_id, item.chat_id, result.message_thread_id)
-            await self._outbox.mark_sent(item.id)
             if item.notice and item.request_id is not None and isinstance(result, Message) and self.on_notice:
                 await self.on_notice(item.request_id, item.chat_id, result.message_id)

@@ -70,11 +70,14 @@ class PrivacyDesk:
             request_ids = await self.store.request_ids_of(user_id)
             open_requests = [r for r in [await self.desk.requests.get(i) for i in request_ids] if r and r.is_open]
             await self.store.anonymize_requests(request_ids)
+            await self.desk.blocks.forget_identity(user_id)
             await self.store.erase_person(user_id)
+            self.desk.db.erased()
             for request in open_requests:  # told after the erasure, in words that name nobody
                 for target in await self.desk.targets(request.center_id):
                     with self.desk.i18n.use_locale(target.locale):
                         await self.desk.enqueue(target, pv.person_withdrew(request), None, request)
+        await self.desk.db.checkpoint_if_erased()  # the erased words leave the WAL too, not only the tables
         return len(request_ids)
 
     async def anonymize_due(self, retention: timedelta, now: datetime | None = None) -> list[int]:
@@ -82,4 +85,7 @@ class PrivacyDesk:
         async with self.desk.transaction():
             due = await self.store.due_for_retention((moment - retention).isoformat(timespec="seconds"))
             await self.store.anonymize_requests(due)
+            if due:
+                self.desk.db.erased()
+        await self.desk.db.checkpoint_if_erased()
         return due

@@ -20,7 +20,9 @@ from bot.callbacks import (
     ConfirmCb,
     ConsentCb,
     ContactCb,
+    GroupBindCb,
     NoteCb,
+    OthersContactCb,
     PersonReplyCb,
     PickCenterCb,
     QueueOpenCb,
@@ -141,9 +143,9 @@ def anonymous_instead() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def confirm_choice() -> InlineKeyboardMarkup:
+def confirm_choice(draft_id: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ Send"), callback_data=ConfirmCb(action="send"))
+    builder.button(text=_("✅ Send"), callback_data=ConfirmCb(action="send", draft=draft_id))
     builder.button(text=_("✏️ Start over"), callback_data=ConfirmCb(action="restart"))
     keyboards.hide_button(builder)
     builder.adjust(1)
@@ -303,6 +305,10 @@ def submitted(request: HelpRequest, center: Center, locale: str) -> str:
         "Status: {status}.\n\n"
         "The answer will come here. /my shows your requests."
     ).format(number=request.number, center=escape(center.name(locale)), status=_(STATUS_NAMES[request.status]))
+
+
+def already_submitted(request: HelpRequest) -> str:
+    return _("This request has been sent already: {number}. /my shows it.").format(number=request.number)
 
 
 def status_changed(request: HelpRequest) -> str:
@@ -584,3 +590,86 @@ def blocked_done() -> str:
 
 def unblocked() -> str:
     return _("The block is lifted.")
+
+
+def others_contact(phone: str) -> tuple[str, InlineKeyboardMarkup]:
+    """A shared contact that is not the person's own (or not linked to any Telegram account)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Yes, call this number"), callback_data=OthersContactCb(use=True))
+    builder.button(text=_("✏️ No, I will type my own number"), callback_data=OthersContactCb(use=False))
+    keyboards.hide_button(builder)
+    builder.adjust(1)
+    text = _("This is someone else's contact: {phone}. Should the center call this number about your request?")
+    return text.format(phone=escape(phone)), builder.as_markup()
+
+
+def ask_own_phone() -> str:
+    return _("Please type your own number, e.g. +7 701 234 56 78, or share it with the button below.")
+
+
+def group_prompt(user_id: int, first_name: str, prompt: str) -> str:
+    """Asks a staff member for text in a group. Mentioning them (a mention by id: the bot cannot count on a
+    username) makes the selective ForceReply open the reply box in their app; the last line is for apps that
+    show none: in privacy mode only a reply to the bot's message reaches the bot."""
+    name = f'<a href="tg://user?id={user_id}">{escape(first_name) or "👤"}</a>'
+    return _(
+        "👤 {name}: {prompt}\n↩️ Send your text as a reply to this message: in a group the bot sees only replies to "
+        "its messages."
+    ).format(name=name, prompt=prompt)
+
+
+def still_waiting(number: str) -> str:
+    return _(
+        "Your text for {number} is still awaited: write it as a text reply to my message with the question. "
+        "/cancel stops."
+    ).format(number=number)
+
+
+def staff_input_cancelled() -> str:
+    return _("Cancelled: nothing was sent.")
+
+
+def group_taken(center: Center, locale: str) -> str:
+    return _(
+        "This group receives the help requests of «{center}». Only that center's staff or an administrator can "
+        "change this."
+    ).format(center=escape(center.name(locale)))
+
+
+def rebind_question(old: Center, new: Center, locale: str) -> tuple[str, InlineKeyboardMarkup]:
+    text = _(
+        "This group receives the help requests of «{old}». Should it receive those of «{new}» instead? «{old}» "
+        "will then no longer get its notices here."
+    ).format(old=escape(old.name(locale)), new=escape(new.name(locale)))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Yes, switch"), callback_data=GroupBindCb(to=new.id, was=old.id, ok=True))
+    builder.button(text=_("❌ Cancel"), callback_data=GroupBindCb(to=new.id, was=old.id, ok=False))
+    builder.adjust(2)
+    return text, builder.as_markup()
+
+
+def rebound(old: Center, new: Center, locale: str) -> str:
+    return _("This group now receives the help requests of «{new}». Those of «{old}» no longer come here.").format(
+        old=escape(old.name(locale)), new=escape(new.name(locale))
+    )
+
+
+def rebind_kept(center: Center, locale: str) -> str:
+    return _("Nothing changed: this group still receives the help requests of «{center}».").format(
+        center=escape(center.name(locale))
+    )
+
+
+def unbound(center: Center, locale: str) -> str:
+    return _(
+        "This group no longer receives the help requests of «{center}»: its notices go to the center's staff in "
+        "private chats."
+    ).format(center=escape(center.name(locale)))
+
+
+def group_not_bound() -> str:
+    return _("This group is not bound to any center.")
+
+
+def binding_changed() -> str:
+    return _("The group's binding has changed meanwhile. Send /bind again.")

@@ -68,6 +68,10 @@ def emergency() -> str:
     )
 
 
+def button_gone() -> str:
+    return _("This button is no longer active. Please use the menu.")
+
+
 def not_understood() -> str:
     return _("Sorry, I did not understand that. Use the menu below, type the name of your town, or send /help.")
 

@@ -240,7 +240,7 @@ async def marriage_date_given(
 async def marriage_date_skipped(query: CallbackQuery, state: FSMContext, courses: CourseDesk, i18n: I18n) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_inline_buttons(query.message)
         await _ask_consent(query.message, state, courses, i18n.current_locale)
 
 
@@ -263,7 +263,7 @@ async def consent_given(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await keyboards.remove_inline_buttons(query.message)
     if callback_data.choice == "no":
         group = await courses.courses.group(int((await state.get_data())["group_id"]))
         center = await courses.desk.centers.get(group.center_id) if group else None
@@ -337,7 +337,7 @@ async def join_booking(
     topic = await courses.courses.topic(group.topic_id) if group else None
     center = await courses.desk.centers.get(group.center_id) if group else None
     if isinstance(query.message, Message) and group and topic and center:
-        await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_inline_buttons(query.message)
         # joining the booking includes the reminders (the join offer says so)
         text = cv.confirmed(group, topic, center, signup, courses.zone, i18n.current_locale, reminders=True)
         if signup.status == "waiting":

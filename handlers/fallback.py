@@ -5,7 +5,6 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards, views
 from bot.settings import Settings
@@ -37,4 +36,4 @@ async def anything_else(message: Message) -> None:
 @router.callback_query()
 async def stale_button(query: CallbackQuery) -> None:
     """A button from an old message, or data nobody should have sent."""
-    await query.answer(_("This button is no longer active. Please use the menu."), show_alert=True)
+    await query.answer(views.button_gone(), show_alert=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, views
@@ -21,6 +24,7 @@ from bot.callbacks import (
     ConfirmCb,
     ConsentCb,
     ContactCb,
+    OthersContactCb,
     PersonReplyCb,
     PickCenterCb,
     RateCb,
@@ -33,7 +37,7 @@ from bot.i18n import format_moment
 from bot.privacy import PrivacyDesk
 from bot.services.centers import Center, open_first
 from bot.services.finder import CenterFinder
-from bot.services.requests import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone
+from bot.services.requests import CATEGORIES, CONTACT_METHODS, AlreadySubmitted, is_urgent, normalize_phone
 from bot.settings import Settings
 from handlers.courses import send_my_signups
 from storage.centers import CenterRepository
@@ -195,13 +199,37 @@ async def contact_chosen(
 
 @router.message(RequestForm.phone, F.contact | F.text)
 async def phone_given(message: Message, state: FSMContext, centers: CenterRepository, i18n: I18n) -> None:
-    raw = message.contact.phone_number if message.contact else (message.text or "")
-    phone = normalize_phone(raw)
+    contact = message.contact
+    phone = normalize_phone(contact.phone_number if contact else (message.text or ""))
     if phone is None:
         await message.answer(rv.bad_phone(), reply_markup=rv.phone_keyboard())
         return
-    await state.update_data(phone=phone)
+    sender = message.from_user.id if message.from_user else None
+    if contact is not None and (contact.user_id is None or contact.user_id != sender):
+        # Someone else's contact (or a card linked to no Telegram account): the center would call that person,
+        # so ask first. The number waits in the dialog data; typing one's own number still works meanwhile.
+        await state.update_data(offered_phone=phone)
+        text, markup = rv.others_contact(phone)
+        await message.answer(text, reply_markup=markup)
+        return
+    await state.update_data(phone=phone, offered_phone=None)
     await _ask_safe_contact(message, state)
+
+
+@router.callback_query(RequestForm.phone, OthersContactCb.filter())
+async def others_contact_decided(query: CallbackQuery, callback_data: OthersContactCb, state: FSMContext) -> None:
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    await keyboards.remove_inline_buttons(message)
+    offered = (await state.get_data()).get("offered_phone")
+    await state.update_data(offered_phone=None)
+    if callback_data.use and offered:
+        await state.update_data(phone=offered)
+        await _ask_safe_contact(message, state)
+    else:
+        await message.answer(rv.ask_own_phone(), reply_markup=rv.phone_keyboard())
 
 
 @router.callback_query(RequestForm.safe_contact, SafeContactCb.filter())
@@ -248,9 +276,10 @@ async def start_over(query: CallbackQuery, state: FSMContext, helpdesk: Helpdesk
         await start_request(query.message, state, helpdesk, settings, query.from_user.id, center_id)
 
 
-@router.callback_query(RequestForm.confirm, ConfirmCb.filter(F.action == "send"))
+@router.callback_query(ConfirmCb.filter(F.action == "send"))
 async def send_request(
     query: CallbackQuery,
+    callback_data: ConfirmCb,
     state: FSMContext,
     helpdesk: Helpdesk,
     privacy: PrivacyDesk,
@@ -258,36 +287,34 @@ async def send_request(
     i18n: I18n,
     settings: Settings,
 ) -> None:
+    """Once per draft: a second tap, at once or later, is answered with the number the first one got."""
+    user_id = query.from_user.id
+    if sent := await helpdesk.requests.by_draft(user_id, callback_data.draft):
+        await query.answer(rv.already_submitted(sent), show_alert=True)
+        return
     data = await state.get_data()
+    if await state.get_state() != RequestForm.confirm.state or data.get("draft_id") != callback_data.draft:
+        await query.answer(views.button_gone(), show_alert=True)
+        return
     center = await centers.get(int(data["center_id"]))
     if center is None or not isinstance(query.message, Message):
         await query.answer(views.center_gone(), show_alert=True)
         return
-    if await _over_daily_limit(helpdesk, settings, query.from_user.id):
+    if await _over_daily_limit(helpdesk, settings, user_id):
         await query.answer(rv.too_many_requests(), show_alert=True)
         return
-    await query.answer()
     method = data["contact_method"]
-    if method != "anonymous":  # the person agreed to this wording on the previous step
-        await privacy.give(query.from_user.id, "help_request")
-    request = await helpdesk.submit(
-        NewRequest(
-            user_id=query.from_user.id,
-            center_id=center.id,
-            category=data["category"],
-            urgent=bool(data.get("urgent")),
-            contact_method=method,
-            contact_name=None if method == "anonymous" else query.from_user.first_name,
-            phone=data.get("phone") if method == "phone" else None,
-            locale=i18n.current_locale,
-            text=data["text"],
-            file_id=data.get("file_id"),
-            file_kind=data.get("file_kind"),
-            safe_contact=data.get("safe_contact") if method != "anonymous" else None,
-        )
-    )
-    await state.clear()
-    await query.message.edit_reply_markup(reply_markup=None)
+    try:
+        async with helpdesk.transaction():  # the request, its notices and the end of the dialog: all or nothing
+            if method != "anonymous":  # the person agreed to this wording on the previous step
+                await privacy.give(user_id, "help_request")
+            request = await helpdesk.submit(_new_request(data, query.from_user, center, i18n.current_locale))
+            await state.clear()
+    except AlreadySubmitted as done:  # the other tap won the race
+        await query.answer(rv.already_submitted(done.request), show_alert=True)
+        return
+    await query.answer()
+    await keyboards.remove_inline_buttons(query.message)
     text = rv.submitted(replace(request, status="new"), center, i18n.current_locale)  # the same for everyone
     schedule = center.opening()
     status = schedule.status(datetime.now(settings.zone)) if schedule else None
@@ -355,7 +382,7 @@ async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, h
     await state.set_state(Conversation.rating_comment)
     await state.update_data(request_id=request.id)
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_inline_buttons(query.message)
         await query.message.answer(rv.thanks_for_rating())
 
 
@@ -365,6 +392,26 @@ async def rating_comment(message: Message, state: FSMContext, helpdesk: Helpdesk
     await state.clear()
     await helpdesk.comment_rating(request_id, message.text or "")
     await message.answer(rv.thanks_for_comment(), reply_markup=keyboards.main_menu())
+
+
+def _new_request(data: dict[str, Any], sender: TgUser, center: Center, locale: str) -> NewRequest:
+    """The draft as the person confirmed it; what they chose not to give is not stored."""
+    method = data["contact_method"]
+    return NewRequest(
+        user_id=sender.id,
+        center_id=center.id,
+        category=data["category"],
+        urgent=bool(data.get("urgent")),
+        contact_method=method,
+        contact_name=None if method == "anonymous" else sender.first_name,
+        phone=data.get("phone") if method == "phone" else None,
+        locale=locale,
+        text=data["text"],
+        file_id=data.get("file_id"),
+        file_kind=data.get("file_kind"),
+        safe_contact=data.get("safe_contact") if method != "anonymous" else None,
+        draft_id=data["draft_id"],
+    )
 
 
 async def _ask_text(message: Message, state: FSMContext) -> None:
@@ -381,7 +428,7 @@ async def _warn(message: Message, state: FSMContext, helpdesk: Helpdesk, locale:
     """The emergency numbers at once, with the region's crisis center once the center is known."""
     data = await state.get_data()
     center = await helpdesk.centers.get(int(data["center_id"])) if data.get("center_id") else None
-    crisis = await CrisisRepository(helpdesk.connection).of_region(center.region) if center else None
+    crisis = await CrisisRepository(helpdesk.db).of_region(center.region) if center else None
     await message.answer(rv.danger_notice(crisis, locale))
     await state.update_data(crisis_shown=crisis is not None)
 
@@ -421,8 +468,10 @@ async def _show_summary(message: Message, state: FSMContext, centers: CenterRepo
     if center is None:
         return
     data = await state.get_data()
+    draft_id = data.get("draft_id") or secrets.token_hex(8)  # shown again (e.g. after a consent step): same draft
+    await state.update_data(draft_id=draft_id)
     await state.set_state(RequestForm.confirm)
     contact = rv.contact_label(data["contact_method"], data.get("phone"))
     safe = data.get("safe_contact") if data["contact_method"] != "anonymous" else None
     text = rv.summary(data["category"], center, data["text"], contact, bool(data.get("urgent")), locale, safe)
-    await message.answer(text, reply_markup=rv.confirm_choice())
+    await message.answer(text, reply_markup=rv.confirm_choice(draft_id))

@@ -118,6 +118,6 @@ async def forget(
     await state.clear()
     text = pv.forgotten()  # rendered before the erasure, in the language the person chose
     await privacy.forget(query.from_user.id)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await keyboards.remove_inline_buttons(query.message)
     await query.message.answer(text, reply_markup=ReplyKeyboardRemove())
     await chat_log.forget_chat(query.from_user.id)  # the two messages just sent were logged: not kept either

@@ -13,12 +13,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, InlineKeyboardMarkup, Message
 
 from bot import keyboards
 from bot import request_views as rv
 from bot.callbacks import (
     BlockCb,
+    GroupBindCb,
     NoteCb,
     QueueOpenCb,
     QueuePageCb,
@@ -32,6 +33,7 @@ from bot.callbacks import (
     UnblockCb,
 )
 from bot.helpdesk import Helpdesk, Target
+from bot.services.centers import Center
 from bot.services.finder import CenterFinder
 from bot.services.requests import HelpRequest, RuleError
 from bot.services.stats import summarize
@@ -43,6 +45,7 @@ router = Router(name=__name__)
 QUEUE_PAGE = 5
 TRANSFER_CHOICES = 6
 INVITE_VALID_FOR = timedelta(days=3)
+GROUP_CHATS = {"group", "supergroup"}
 
 
 class StaffInput(StatesGroup):
@@ -70,13 +73,27 @@ async def _open_request_for_staff(query: CallbackQuery, request_id: int, helpdes
     return request
 
 
-async def _prompt(query: CallbackQuery, text: str, markup=None) -> None:  # type: ignore[no-untyped-def]
-    """Asks the staff member for text where they pressed; in a group, as a forced reply so the bot sees it."""
+async def _prompt(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Asks the staff member for text where they pressed. A bot in privacy mode gets from a group only replies to
+    its messages (and commands), so there the question mentions them and carries a ForceReply for them alone:
+    their app opens the reply box, and what they type comes back as a reply. The question also says so, for apps
+    that show no reply box. The saved replies, if any, follow in a message of their own."""
     message = query.message
     if isinstance(message, Message) and message.chat.type != "private":
-        await message.answer(text, reply_markup=ForceReply(selective=True))
+        user = query.from_user
+        await message.answer(rv.group_prompt(user.id, user.first_name, text), reply_markup=ForceReply(selective=True))
         if markup is not None:
             await message.answer(rv.saved_replies_hint(), reply_markup=markup)
+        return
+    assert query.bot is not None
+    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def _offer(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Buttons to choose from, where the staff member pressed (nothing to type: no forced reply)."""
+    message = query.message
+    if isinstance(message, Message) and message.chat.type != "private":
+        await message.answer(text, reply_markup=markup)
         return
     assert query.bot is not None
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
@@ -135,8 +152,8 @@ async def note(query: CallbackQuery, callback_data: NoteCb, state: FSMContext, h
     await _prompt(query, rv.write_note(request))
 
 
-@router.message(StaffInput.answer, F.text)
-@router.message(StaffInput.note, F.text)
+@router.message(StaffInput.answer, F.text, ~F.text.startswith("/"))
+@router.message(StaffInput.note, F.text, ~F.text.startswith("/"))
 async def staff_text(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
     assert message.from_user is not None
     kind = await state.get_state()
@@ -184,7 +201,7 @@ async def transfer(query: CallbackQuery, callback_data: TransferCb, helpdesk: He
     current = await helpdesk.centers.get(request.center_id)
     assert current is not None
     nearby = [center for center, _ in await CenterFinder(helpdesk.centers).near_center(current, TRANSFER_CHOICES)]
-    await _prompt(query, rv.choose_transfer(request), rv.transfer_choices(request, nearby, locale))
+    await _offer(query, rv.choose_transfer(request), rv.transfer_choices(request, nearby, locale))
 
 
 @router.callback_query(TransferToCb.filter())
@@ -204,7 +221,7 @@ async def transfer_to(query: CallbackQuery, callback_data: TransferToCb, helpdes
     locale = await helpdesk.locale_of(query.from_user.id)
     await query.answer(rv.transferred_done(target, locale)[:190])
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await keyboards.remove_inline_buttons(query.message)
 
 
 @router.callback_query(BlockCb.filter())
@@ -283,20 +300,94 @@ async def blocked_or_back(update: ChatMemberUpdated, helpdesk: Helpdesk) -> None
     await helpdesk.set_reachable(update.from_user.id, update.new_chat_member.status != "kicked")
 
 
-@router.message(Command("bind"), F.chat.type.in_({"group", "supergroup"}))
-async def bind(message: Message, command: CommandObject, helpdesk: Helpdesk) -> None:
-    """A staff member binds this group to their center: notices go here, in a forum one topic a request."""
+async def _may_manage(user_id: int, center_id: int, helpdesk: Helpdesk, settings: Settings) -> bool:
+    """Who may send a center's notices to a group, or take them away from one: its staff, and the admins."""
+    return user_id in settings.admin_ids or center_id in await helpdesk.staff.centers_of(user_id)
+
+
+async def _bound_center(chat_id: int, helpdesk: Helpdesk) -> Center | None:
+    group = await helpdesk.groups.of_chat(chat_id)
+    return await helpdesk.centers.get(group.center_id) if group is not None else None
+
+
+@router.message(Command("bind"), F.chat.type.in_(GROUP_CHATS))
+async def bind(message: Message, command: CommandObject, helpdesk: Helpdesk, settings: Settings) -> None:
+    """A staff member binds this group to their center (an admin, to the center named): notices go here, in a forum
+    one topic a request. A group bound to another center moves only for that center's staff or an admin, and only
+    after they confirm: otherwise anyone's staff could take over a group and its notices."""
     assert message.from_user is not None
-    centers = await helpdesk.staff.centers_of(message.from_user.id)
+    user_id = message.from_user.id
+    centers = await helpdesk.staff.centers_of(user_id)
     if command.args:
         chosen = await helpdesk.centers.by_slug(command.args.strip())
-        centers = {chosen.id} & centers if chosen else set()
+        allowed = chosen is not None and (chosen.id in centers or user_id in settings.admin_ids)
+        centers = {chosen.id} if chosen is not None and allowed else set()
     if len(centers) != 1:
         await message.answer(rv.bind_refused())
         return
-    center = await helpdesk.bind_group(next(iter(centers)), message.chat.id, bool(message.chat.is_forum),
-                                       message.from_user.id)  # fmt: skip
+    target = next(iter(centers))
+    current = await _bound_center(message.chat.id, helpdesk)
+    if current is not None and current.id != target:
+        locale = helpdesk.i18n.current_locale
+        if not await _may_manage(user_id, current.id, helpdesk, settings):
+            await message.answer(rv.group_taken(current, locale))
+            return
+        new = await helpdesk.centers.get(target)
+        assert new is not None
+        text, markup = rv.rebind_question(current, new, locale)
+        await message.answer(text, reply_markup=markup)
+        return
+    center = await helpdesk.bind_group(target, message.chat.id, bool(message.chat.is_forum), user_id)
     await message.answer(rv.bound(center, helpdesk.i18n.default_locale, bool(message.chat.is_forum)))
+
+
+@router.callback_query(GroupBindCb.filter())
+async def bind_confirmed(
+    query: CallbackQuery, callback_data: GroupBindCb, helpdesk: Helpdesk, settings: Settings
+) -> None:
+    """The answer to the rebind question. Anyone in the group can press, and the data can be forged: both rights
+    are checked again, and the group must still belong to the center the question was about."""
+    message = query.message
+    if not isinstance(message, Message) or message.chat.type not in GROUP_CHATS:
+        await query.answer(rv.binding_changed(), show_alert=True)
+        return
+    user_id, locale = query.from_user.id, helpdesk.i18n.current_locale
+    current = await _bound_center(message.chat.id, helpdesk)
+    new = await helpdesk.centers.get(callback_data.to)
+    if current is None or current.id != callback_data.was or new is None:
+        await query.answer(rv.binding_changed(), show_alert=True)
+        return
+    if not await _may_manage(user_id, current.id, helpdesk, settings):
+        await query.answer(rv.group_taken(current, locale)[:200], show_alert=True)
+        return
+    if not await _may_manage(user_id, new.id, helpdesk, settings):
+        await query.answer(rv.bind_refused()[:200], show_alert=True)
+        return
+    if not callback_data.ok:
+        await query.answer()
+        await message.edit_text(rv.rebind_kept(current, locale))
+        return
+    await helpdesk.bind_group(new.id, message.chat.id, bool(message.chat.is_forum), user_id)
+    await query.answer("✅")
+    await keyboards.remove_inline_buttons(message)
+    await message.answer(rv.rebound(current, new, locale))
+
+
+@router.message(Command("unbind"), F.chat.type.in_(GROUP_CHATS))
+async def unbind(message: Message, helpdesk: Helpdesk, settings: Settings) -> None:
+    """Notices stop coming to this group (they go to the center's staff privately); for the center's staff or an
+    admin only."""
+    assert message.from_user is not None
+    current = await _bound_center(message.chat.id, helpdesk)
+    if current is None:
+        await message.answer(rv.group_not_bound())
+        return
+    locale = helpdesk.i18n.current_locale
+    if not await _may_manage(message.from_user.id, current.id, helpdesk, settings):
+        await message.answer(rv.group_taken(current, locale))
+        return
+    await helpdesk.unbind_group(message.chat.id, message.from_user.id)
+    await message.answer(rv.unbound(current, locale))
 
 
 @router.message(Command("invite"), F.chat.type == "private")
@@ -324,5 +415,27 @@ async def stats(message: Message, helpdesk: Helpdesk, settings: Settings) -> Non
         await message.answer(rv.admins_only())
         return
     locale = await helpdesk.locale_of(message.from_user.id)
-    summary = summarize(await StatsRepository(helpdesk.connection).rows())
+    summary = summarize(await StatsRepository(helpdesk.db).rows())
     await message.answer(rv.stats(summary, await helpdesk.centers.all(), locale))
+
+
+# Registered last, so that the commands above keep working while a staff member's text is awaited.
+@router.message(StaffInput.answer, Command("cancel"))
+@router.message(StaffInput.note, Command("cancel"))
+async def cancel_staff_input(message: Message, state: FSMContext) -> None:
+    """/cancel in a group (in a private chat the general /cancel comes first and does the same)."""
+    await state.clear()
+    await message.answer(rv.staff_input_cancelled())
+
+
+@router.message(StaffInput.answer, F.chat.type.in_(GROUP_CHATS))
+@router.message(StaffInput.note, F.chat.type.in_(GROUP_CHATS))
+async def still_waiting(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
+    """In a group, something of the staff member's that is not their text reached the bot (another command, a
+    photo) while their answer or note is awaited. The wait goes on, and a new forced reply, answering their
+    message, opens their reply box again: the first one was used up by what they just sent."""
+    request = await helpdesk.requests.get(int((await state.get_data()).get("request_id", 0)))
+    if request is None:
+        await state.clear()
+        return
+    await message.reply(rv.still_waiting(request.number), reply_markup=ForceReply(selective=True))

@@ -98,7 +98,8 @@ class PrivacyRepository:
         ]
 
     async def erase_person(self, user_id: int) -> None:
-        """Everything else that names or identifies the person. Their requests are anonymised separately."""
+        """Everything else that names or identifies the person. Their requests are anonymised separately; a block
+        on them stays under a keyed hash (BlockRepository.forget_identity)."""
         statements = (
             ("DELETE FROM reminders WHERE user_id = ?", (user_id,)),
             ("DELETE FROM signups WHERE user_id = ?", (user_id,)),
@@ -107,7 +108,6 @@ class PrivacyRepository:
             ("DELETE FROM chat_messages WHERE chat_id = ?", (user_id,)),
             ("DELETE FROM outbox WHERE chat_id = ?", (user_id,)),
             ("DELETE FROM staff WHERE user_id = ?", (user_id,)),
-            ("DELETE FROM blocked_senders WHERE user_id = ?", (user_id,)),
             ("UPDATE blocked_senders SET blocked_by = 0 WHERE blocked_by = ?", (user_id,)),
             ("UPDATE staff_invites SET used_by = NULL WHERE used_by = ?", (user_id,)),
             ("UPDATE staff_invites SET created_by = 0 WHERE created_by = ?", (user_id,)),

@@ -32,6 +32,7 @@ class NewRequest:
     file_id: str | None = None
     file_kind: str | None = None
     safe_contact: str | None = None
+    draft_id: str | None = None  # the dialog's draft: one request per draft (a unique index says so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ class RequestRepository:
         async with self._db.transaction():
             written = await self._db.execute(
                 "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
-                "locale, created_at, safe_contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "locale, created_at, safe_contact, draft_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.user_id,
                     new.center_id,
@@ -86,6 +87,7 @@ class RequestRepository:
                     new.locale,
                     stamp,
                     new.safe_contact,
+                    new.draft_id,
                 ),
             )
             request_id = int(written.lastrowid or 0)
@@ -94,6 +96,12 @@ class RequestRepository:
 
     async def get(self, request_id: int) -> HelpRequest | None:
         row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM help_requests WHERE id = ?", (request_id,))
+        return _request(row) if row else None
+
+    async def by_draft(self, user_id: int, draft_id: str) -> HelpRequest | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM help_requests WHERE user_id = ? AND draft_id = ?", (user_id, draft_id)
+        )
         return _request(row) if row else None
 
     async def of_user(self, user_id: int, limit: int = 10) -> list[HelpRequest]:

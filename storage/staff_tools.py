@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -119,29 +121,58 @@ class BlockedSender:
     blocked_at: str
 
 
+def sender_key(secret: str, user_id: int) -> str:
+    """A keyed hash of a Telegram id: the same person always gives the same key, and the key names nobody
+    without the secret."""
+    return hmac.new(bytes.fromhex(secret), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
 class BlockRepository:
-    """Writes do not commit: they belong to the help desk's unit of work."""
+    """A block outlives the person's erasure (/forget), kept under `sender_key` only, so that erasing oneself
+    does not lift it."""
 
     def __init__(self, connection: Database) -> None:
         self._db = connection
+        self._secret: str | None = None
+
+    async def key(self, user_id: int) -> str:
+        if self._secret is None:
+            self._secret = await self._db.fetch_value("SELECT value FROM app_secrets WHERE name = 'sender_key'")
+        assert self._secret is not None, "migration 0007 creates the key"
+        return sender_key(self._secret, user_id)
 
     async def block(self, user_id: int, blocked_by: int, request_id: int) -> None:
         await self._db.execute(
-            "INSERT OR REPLACE INTO blocked_senders (user_id, blocked_by, request_id, blocked_at) VALUES (?, ?, ?, ?)",
-            (user_id, blocked_by, request_id, now_iso()),
+            "INSERT INTO blocked_senders (user_id, sender_key, blocked_by, request_id, blocked_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET blocked_by = excluded.blocked_by, "
+            "request_id = excluded.request_id, blocked_at = excluded.blocked_at",
+            (user_id, await self.key(user_id), blocked_by, request_id, now_iso()),
         )
 
     async def unblock(self, user_id: int) -> bool:
-        written = await self._db.execute("DELETE FROM blocked_senders WHERE user_id = ?", (user_id,))
-        return written.rowcount == 1
+        written = await self._db.execute(
+            "DELETE FROM blocked_senders WHERE user_id = ? OR sender_key = ?", (user_id, await self.key(user_id))
+        )
+        return written.rowcount >= 1
 
     async def is_blocked(self, user_id: int) -> bool:
-        return await self._db.fetch_one("SELECT 1 FROM blocked_senders WHERE user_id = ?", (user_id,)) is not None
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM blocked_senders WHERE user_id = ? OR sender_key = ?", (user_id, await self.key(user_id))
+        )
+        return row is not None
+
+    async def forget_identity(self, user_id: int) -> None:
+        """The person erased their data: the block stays, under the keyed hash alone."""
+        await self._db.execute(
+            "UPDATE blocked_senders SET user_id = NULL, sender_key = ? WHERE user_id = ?",
+            (await self.key(user_id), user_id),
+        )
 
     async def all(self) -> list[BlockedSender]:
         return [
             BlockedSender(*row)
             for row in await self._db.fetch_all(
-                "SELECT user_id, request_id, blocked_at FROM blocked_senders ORDER BY blocked_at DESC"
+                "SELECT user_id, request_id, blocked_at FROM blocked_senders WHERE user_id IS NOT NULL "
+                "ORDER BY blocked_at DESC"
             )
         ]

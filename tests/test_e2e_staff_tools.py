@@ -187,7 +187,9 @@ async def test_forum_group_gets_a_topic_per_request(
         params for method, params in api.calls if method == "sendMessage" and params.get("chat_id") == group.chat_id
     ]
     assert prompt["message_thread_id"] == thread and sent[-1]["reply_markup"]["force_reply"]
-    await staff.send("Топтан жауап береміз", group=group, thread_id=thread, reply_to=prompt)
+    assert staff.reply_box(group) == prompt  # the prompt names the staff member: their app opens the reply box
+    answer = await staff.type_in_group("Топтан жауап береміз", group)
+    assert answer["message_thread_id"] == thread and answer["reply_to_message"]["message_id"] == prompt["message_id"]
     await group.reply_with("Жіберілді")
     assert "Топтан жауап береміз" in message_text(await citizen.reply_with("Топтан"))
     outsider = person("kk")  # a group member who is not staff
@@ -248,9 +250,10 @@ async def test_full_cycle_with_two_staff_in_a_group(
     assert "Алған: Сәуле" in message_text(await group.edit())
     await binder.click("Жауап беру", notice)
     prompt = await group.reply_with("бір хабарламамен")
+    assert binder.reply_box(group) == prompt and colleague.reply_box(group) is None
     long_answer = "Сізге көмектесеміз. " + "Толығырақ түсіндірейін. " * 170
     assert len(long_answer) > 4000
-    await binder.send(long_answer, group=group, reply_to=prompt)
+    await binder.type_in_group(long_answer, group)  # into the reply box the prompt opened for them
     await group.reply_with("Жіберілді")
     await citizen.reply_with("специалист работает")
     header = await citizen.reply_with("Центр поддержки семьи области Абай")
@@ -265,3 +268,60 @@ async def test_full_cycle_with_two_staff_in_a_group(
     rating = await citizen.reply_with("решено")
     await citizen.click("⭐⭐⭐⭐", rating)
     await citizen.reply_with("Спасибо!")
+
+
+async def test_another_centers_staff_cannot_take_over_a_group(
+    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
+) -> None:
+    owner = await make_staff(running_bot, person, "pavlodar-city", "Арман")
+    intruder = await make_staff(running_bot, person, "kostanay-city", "Бекзат")
+    group = LocalGroup(api, -100991, "Павлодар ОҚО")
+    await owner.send("/bind", group=group)
+    await group.reply_with("Енді бұл топқа")
+
+    await intruder.send("/bind", group=group)
+    assert "тек сол орталықтың қызметкерлері немесе әкімші" in message_text(await group.reply())
+    await intruder.send("/unbind", group=group)
+    assert "тек сол орталықтың қызметкерлері" in message_text(await group.reply())
+
+    await quick_request(person, "pavlodar-city", "Павлодар: обращение после попытки захвата")
+    await group.reply_with("попытки захвата")  # the group still gets its own center's requests
+    await quick_request(person, "kostanay-city", "Костанай: обращение мимо группы")
+    await intruder.reply_with("мимо группы")  # and the intruder's center still gets them privately
+
+
+async def test_rebinding_needs_the_groups_own_staff_and_a_confirmation(
+    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
+) -> None:
+    manager = await make_staff(running_bot, person, "atyrau-city", "Гаухар")
+    await running_bot.cli("staff", "add", str(manager.id), "akmola-kokshetau")  # she works for both centers
+    group = LocalGroup(api, -100992, "Атырау ОҚО")
+    await manager.send("/bind atyrau-city", group=group)
+    await group.reply_with("Енді бұл топқа")
+
+    await manager.send("/bind akmola-kokshetau", group=group)
+    question = await group.reply_with("орнына")
+    outsider = person("kk")  # a group member who is not staff sends the confirmation's data, then the cancel's
+    await choose_language(outsider, "kk")
+    confirm, cancel = (button["callback_data"] for button in question["reply_markup"]["inline_keyboard"][0])
+    refused = await outsider.click_data(confirm, question)
+    assert refused["show_alert"] and "тек сол орталықтың" in refused["text"]
+    assert (await outsider.click_data(cancel, question))["show_alert"]
+    await quick_request(person, "atyrau-city", "Атырау: всё ещё в группе")
+    await group.reply_with("всё ещё в группе")  # nothing changed
+
+    await manager.click("Иә, ауыстыру", question)
+    notice = await group.reply_with("өтініштері бұдан былай мұнда келмейді")
+    assert message_text(notice).startswith("Бұл топ енді «Ақмола")
+    assert inline_buttons(api.chats[group.chat_id].messages[question["message_id"]]) == []
+    await quick_request(person, "akmola-kokshetau", "Кокшетау: теперь в группе")
+    await group.reply_with("теперь в группе")
+    await quick_request(person, "atyrau-city", "Атырау: теперь лично")
+    await manager.reply_with("теперь лично")
+
+    await manager.send("/unbind", group=group)
+    await group.reply_with("бұдан былай", "алмайды")
+    await quick_request(person, "akmola-kokshetau", "Кокшетау: после отвязки")
+    await manager.reply_with("после отвязки")
+    await manager.send("/unbind", group=group)
+    await group.reply_with("ешбір орталыққа байланбаған")

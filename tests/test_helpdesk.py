@@ -136,3 +136,39 @@ async def test_a_notice_recorded_after_it_was_taken_is_brought_up_to_date(desk: 
     assert len(edits) == 1 and '"message_id": 777' in edits[0] and "Сәуле" in edits[0]
     await desk.notice_recorded(await submit(desk), 42, 778)  # a new request's notice needs no edit
     assert await db.fetch_value("SELECT count(*) FROM outbox WHERE method = 'editMessageText'") == 1
+
+
+async def test_erased_words_leave_the_database_files_too(desk: Helpdesk, db: Database, tmp_path) -> None:
+    """After /forget the text is gone from the tables, from freed pages and from the WAL file."""
+    from bot.courses_desk import CourseDesk
+    from bot.privacy import PrivacyDesk
+    from bot.timezone import load_zone
+
+    privacy = PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
+    secret = "QUOKKA-7431-never-keep-me"
+    await submit(desk, text=f"Помогите, {secret}")
+
+    def files_hold_the_secret() -> bool:
+        return any(secret.encode() in path.read_bytes() for path in tmp_path.glob("test.db*"))
+
+    assert files_hold_the_secret()
+    await privacy.forget(7)
+    assert not files_hold_the_secret()
+
+
+async def test_a_block_outlives_the_blocked_persons_erasure(desk: Helpdesk, db: Database) -> None:
+    from bot.courses_desk import CourseDesk
+    from bot.privacy import PrivacyDesk
+    from bot.timezone import load_zone
+
+    privacy = PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
+    request = await desk.requests.get(await submit(desk))
+    assert request is not None
+    await desk.block_sender(request, 42, "Admin")
+    await privacy.forget(7)
+    assert await db.fetch_value("SELECT count(*) FROM blocked_senders WHERE user_id = 7") == 0  # the id is gone
+    assert await desk.blocks.is_blocked(7)  # the block is not
+    again = await desk.requests.get(await submit(desk))
+    assert again is not None and again.status == "spam"
+    assert await desk.unblock(7, 42)  # an admin who knows the id can still lift it
+    assert not await desk.blocks.is_blocked(7)

@@ -27,6 +27,10 @@ class ChatReader:
 
     # ---- reading ----
 
+    def skip_to_end(self) -> None:
+        """What the bot did in the chat so far counts as read."""
+        self._cursor = len(self.chat.events)
+
     async def next_event(self, timeout: float = DEFAULT_TIMEOUT) -> ChatEvent:
         try:
             event = await self.server.wait_for_event(self.chat_id, self._cursor, timeout)
@@ -64,11 +68,19 @@ class ChatReader:
 
 
 class LocalGroup(ChatReader):
-    """A staff group (a forum, if `is_forum`), where people are members."""
+    """A staff group (a forum, if `is_forum`), where people are members. The bot is a plain member unless
+    `bot_is_admin`; in a forum it is an admin by default, since only an admin can create topics there."""
 
-    def __init__(self, server: LocalBotApi, chat_id: int, title: str, is_forum: bool = False) -> None:
-        server.add_group(chat_id, title, is_forum)
+    def __init__(
+        self, server: LocalBotApi, chat_id: int, title: str, is_forum: bool = False, bot_is_admin: bool | None = None
+    ) -> None:
+        server.add_group(chat_id, title, is_forum, is_forum if bot_is_admin is None else bot_is_admin)
         super().__init__(server, chat_id)
+
+    @property
+    def withheld(self) -> list[dict[str, Any]]:
+        """Messages of this group that the bot was not given (privacy mode)."""
+        return [message for message in self.server.withheld if message["chat"]["id"] == self.chat_id]
 
 
 class LocalUser(ChatReader):
@@ -93,7 +105,8 @@ class LocalUser(ChatReader):
         thread_id: int | None = None,
         reply_to: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Write in the private chat, or in `group` (in a forum topic, as a reply to a message)."""
+        """Write in the private chat, or in `group` (in a forum topic, as a reply to a message), exactly as told;
+        `type_in_group` is what a person's app does with what they type in a group."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
@@ -106,6 +119,19 @@ class LocalUser(ChatReader):
         message = self.server.user_message(chat_id, self.id, **content)
         await self.server.push_update({"message": message})
         return message
+
+    async def type_in_group(self, text: str, group: LocalGroup, thread_id: int | None = None) -> dict[str, Any]:
+        """Type `text` in `group` and press Send, as in a Telegram app: while a ForceReply of the bot targets this
+        person there, the app has the reply box open, so the text goes as a reply to that message (in its
+        topic); otherwise it is a plain group message, which a bot in privacy mode never receives."""
+        prompt = self.server.forced_reply_for(group.chat_id, self.id)
+        if prompt is not None and thread_id in (None, prompt.get("message_thread_id")):
+            return await self.send(text, group=group, thread_id=prompt.get("message_thread_id"), reply_to=prompt)
+        return await self.send(text, group=group, thread_id=thread_id)
+
+    def reply_box(self, group: LocalGroup) -> dict[str, Any] | None:
+        """The bot's message this person's app has the reply box open for in `group` (a ForceReply), if any."""
+        return self.server.forced_reply_for(group.chat_id, self.id)
 
     async def send_photo(self, caption: str = "") -> dict[str, Any]:
         file_id = f"photo-{self.id}-{self.chat.next_message_id}"
@@ -186,6 +212,21 @@ class LocalUser(ChatReader):
                 if matches(button.get("text", "")):
                     return candidate, button
         raise ConversationError(f"no inline button {text!r} in the chat of user {self.id}")
+
+    async def share_contact(
+        self, phone: str, user_id: int | None = None, first_name: str | None = None
+    ) -> dict[str, Any]:
+        """Send a contact card: one's own (user_id=self.id, as the 📱 button sends), someone else's Telegram
+        contact (another user_id), or a phone-book card linked to no Telegram account (user_id=None)."""
+        contact: dict[str, Any] = {
+            "phone_number": phone,
+            "first_name": first_name or self.server.users[self.id]["first_name"],
+        }
+        if user_id is not None:
+            contact["user_id"] = user_id
+        message = self.server.user_message(self.id, self.id, contact=contact)
+        await self.server.push_update({"message": message})
+        return message
 
 
 def message_text(message: dict[str, Any]) -> str:

@@ -3,6 +3,11 @@
 The bot talks to it over HTTP exactly as to api.telegram.org (TELEGRAM_API_URL). People are simulated by
 `LocalUser` objects (see bot.localapi.people) that put updates into the queue the bot polls and read what
 the bot sent.
+
+Groups are seen as a bot sees them. In privacy mode (on by default, as for every new bot) the bot gets from a
+group only what Telegram gives a privacy-mode bot, see `LocalBotApi.reaches_bot`; a forced reply
+(`ForceReply`) is recorded with the people it targets, so that a simulated person's app answers it as a real
+one does (`LocalBotApi.forced_reply_for`).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +29,18 @@ SPEC = json.loads(Path(__file__).with_name("methods.json").read_text(encoding="u
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+USER_LINK = re.compile(r"^tg://user\?id=(\d+)$")
+USERNAME_MENTION = re.compile(r"(?<![\w@/])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
+# Messages about the chat rather than from a person in it: every bot gets them, whatever its privacy mode.
+SERVICE_FIELDS = frozenset(
+    {
+        "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo", "delete_chat_photo",
+        "group_chat_created", "supergroup_chat_created", "migrate_to_chat_id", "migrate_from_chat_id",
+        "pinned_message", "message_auto_delete_timer_changed", "forum_topic_created", "forum_topic_edited",
+        "forum_topic_closed", "forum_topic_reopened", "video_chat_started", "video_chat_ended",
+        "video_chat_participants_invited", "write_access_allowed", "chat_shared", "users_shared",
+    }
+)  # fmt: skip
 
 
 class ApiError(Exception):
@@ -77,6 +95,10 @@ class Chat:
     next_message_id: int = 1
     is_forum: bool = False
     topics: dict[int, str] = field(default_factory=dict)
+    bot_is_admin: bool = False  # an admin bot gets every message of the group, privacy mode or not
+    # The bot's messages with a ForceReply, oldest first: (message id, the user ids it targets; None: everyone).
+    forced_replies: list[tuple[int, frozenset[int] | None]] = field(default_factory=list)
+    last_sent_by: dict[int, int] = field(default_factory=dict)  # user id -> id of their latest message here
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -89,7 +111,9 @@ class Chat:
 
 
 class LocalBotApi:
-    def __init__(self, token: str = "123456:LOCAL-TEST-TOKEN", username: str = "otbasy_local_bot") -> None:
+    def __init__(
+        self, token: str = "123456:LOCAL-TEST-TOKEN", username: str = "otbasy_local_bot", privacy_mode: bool = True
+    ) -> None:
         self.token = token
         self.bot_user = {
             "id": int(token.split(":")[0]),
@@ -97,9 +121,11 @@ class LocalBotApi:
             "first_name": "Otbasy",
             "username": username,
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not privacy_mode,
             "supports_inline_queries": False,
         }
+        self.privacy_mode = privacy_mode
+        self.withheld: list[dict[str, Any]] = []  # group messages the bot was not given (privacy mode)
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, Chat] = {}
         self.updates: list[dict[str, Any]] = []
@@ -215,16 +241,83 @@ class LocalBotApi:
             }
         )
 
-    def add_group(self, chat_id: int, title: str, is_forum: bool = False) -> None:
-        chat = Chat(id=chat_id, type="supergroup", title=title, is_forum=is_forum)
+    def add_group(self, chat_id: int, title: str, is_forum: bool = False, bot_is_admin: bool = False) -> None:
+        chat = Chat(id=chat_id, type="supergroup", title=title, is_forum=is_forum, bot_is_admin=bot_is_admin)
         self.chats.setdefault(chat_id, chat)
 
-    async def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+    def set_privacy_mode(self, enabled: bool) -> None:
+        """BotFather's /setprivacy. (Telegram applies it to a group only once the bot is added again; here, at once.)"""
+        self.privacy_mode = enabled
+        self.bot_user["can_read_all_group_messages"] = not enabled
+
+    async def push_update(self, update: dict[str, Any]) -> dict[str, Any] | None:
+        """Queue an update for the bot; a group message the bot would not get (privacy mode) is withheld: it stays
+        in the chat for its members, goes to `withheld`, and None is returned."""
+        message = update.get("message") or update.get("edited_message")
+        if message is not None and not self.reaches_bot(message):
+            self.withheld.append(message)
+            return None
         update["update_id"] = next(self._update_ids)
         async with self._changed:
             self.updates.append(update)
             self._changed.notify_all()
         return update
+
+    def reaches_bot(self, message: dict[str, Any]) -> bool:
+        """Whether Telegram gives this message to the bot.
+
+        Telegram's rules (https://core.telegram.org/bots/features#privacy-mode and
+        https://core.telegram.org/bots/faq#what-messages-will-my-bot-get): every bot receives all service messages
+        and all messages of private chats; bot admins and bots with privacy mode disabled receive all messages
+        (except those of other bots). A bot in privacy mode receives in a group only:
+          - commands explicitly meant for it (/command@this_bot), and general commands (/command) if it was the
+            last bot to send a message to the group; this server simulates one bot a group, so a bare command is
+            always this bot's, and /command@other_bot never is;
+          - messages sent via the bot (inline mode);
+          - replies to its messages ("replies to any messages implicitly or explicitly meant for this bot");
+          - messages that mention it by @username (BotFather's /setprivacy: "'Enable' - your bot will only
+            receive messages that either start with the '/' symbol or mention the bot by username").
+        Nothing else, in particular not a plain message typed in the group: to get a person's text there, the bot
+        asks with a ForceReply, and the person's app sends the text as a reply to it.
+        """
+        chat = self.chats.get(message["chat"]["id"])
+        if chat is None or chat.type not in ("group", "supergroup"):
+            return True
+        if not self.privacy_mode or chat.bot_is_admin or SERVICE_FIELDS & message.keys():
+            return True
+        bot_id, username = self.bot_user["id"], str(self.bot_user["username"]).lower()
+        if (message.get("reply_to_message") or {}).get("from", {}).get("id") == bot_id:
+            return True
+        if (message.get("via_bot") or {}).get("id") == bot_id:
+            return True
+        text = str(message.get("text") or message.get("caption") or "")
+        for entity in message.get("entities") or message.get("caption_entities") or []:
+            part = _utf16_slice(text, int(entity["offset"]), int(entity["length"]))
+            if entity["type"] == "bot_command" and entity["offset"] == 0:
+                _, _, addressee = part.partition("@")
+                if not addressee or addressee.lower() == username:
+                    return True
+            if entity["type"] == "mention" and part.lower() == f"@{username}":
+                return True
+        return False
+
+    def forced_reply_for(self, chat_id: int, user_id: int) -> dict[str, Any] | None:
+        """The bot's message whose ForceReply the person's app shows in this chat now, if any.
+
+        As in Telegram's apps, the newest of the bot's forced replies that targets the person counts, until they
+        send a message in the chat (the reply uses it up) or the bot deletes it. Targets, from the Bot API's
+        ForceReply.selective: without `selective`, everyone in the chat; with it, 1) the users @mentioned in the
+        message's text (a username mention, or a text_mention, which is what a tg://user?id= link becomes), and
+        2) if the bot's message is a reply, the sender of the original message.
+        """
+        chat = self.chats[chat_id]
+        for message_id, targets in reversed(chat.forced_replies):
+            if targets is not None and user_id not in targets:
+                continue
+            if message_id in chat.messages and message_id > chat.last_sent_by.get(user_id, 0):
+                return chat.messages[message_id]
+            return None
+        return None
 
     def user_message(self, chat_id: int, user_id: int, **content: Any) -> dict[str, Any]:
         chat = self.chats[chat_id]
@@ -240,6 +333,7 @@ class LocalBotApi:
             **content,
         }
         chat.messages[message["message_id"]] = message
+        chat.last_sent_by[user_id] = message["message_id"]
         return message
 
     def new_callback_id(self) -> str:
@@ -400,6 +494,8 @@ class LocalBotApi:
         chat = self._chat(params)
         if not chat.is_forum:
             raise bad_request("the chat is not a forum")
+        if not chat.bot_is_admin:  # the Bot API: "the bot must be an administrator ... with can_manage_topics"
+            raise bad_request("not enough rights to create a topic")
         name = str(params.get("name") or "")
         if not 1 <= len(name) <= 128:
             raise bad_request("topic name must be 1-128 characters")
@@ -414,6 +510,7 @@ class LocalBotApi:
         markup = _inline_markup(params.get("reply_markup"))
         if "text" not in message:
             raise bad_request("there is no text in the message to edit")
+        entities = self._user_links(entities)
         if (
             message.get("text") == text
             and message.get("entities", []) == entities
@@ -483,24 +580,87 @@ class LocalBotApi:
             if not chat.is_forum or int(thread_id) not in chat.topics:
                 raise bad_request("message thread not found")
             content.update(message_thread_id=int(thread_id), is_topic_message=True)
+        for key in ("entities", "caption_entities"):
+            if content.get(key):
+                content[key] = self._user_links(content[key])
+        markup_kind = _check_markup(raw_markup) if raw_markup is not None else None
+        reply_to = self._replied(chat, params)
         message: dict[str, Any] = {
             "message_id": self._next_id(chat),
             "date": int(time.time()),
             "chat": chat.as_json(),
             "from": self.bot_user,
+            **({"reply_to_message": reply_to} if reply_to is not None else {}),
             **{key: value for key, value in content.items() if value not in (None, [])},
         }
-        if raw_markup is not None:
-            markup_kind = _check_markup(raw_markup)
-            if markup_kind == "inline":
-                message["reply_markup"] = raw_markup
-            elif markup_kind == "keyboard":
-                chat.reply_keyboard = raw_markup
-            elif markup_kind == "remove":
-                chat.reply_keyboard = None
+        if markup_kind == "inline":
+            message["reply_markup"] = raw_markup
+        elif markup_kind == "keyboard":
+            chat.reply_keyboard = raw_markup
+        elif markup_kind == "remove":
+            chat.reply_keyboard = None
+        elif markup_kind == "force_reply":
+            chat.forced_replies.append((message["message_id"], self._force_reply_targets(chat, message, raw_markup)))
         chat.messages[message["message_id"]] = message
         await self._record(chat, ChatEvent("send", message, method))
         return message
+
+    def _replied(self, chat: Chat, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The message the bot's new message replies to (reply_parameters), as the Bot API shows it: without its
+        own reply_to_message."""
+        reply = params.get("reply_parameters")
+        if isinstance(reply, str):
+            reply = json.loads(reply)
+        if reply is None and params.get("reply_to_message_id") is not None:  # before Bot API 7.0
+            reply = {"message_id": params["reply_to_message_id"]}
+        if not reply:
+            return None
+        target = chat.messages.get(int(reply.get("message_id") or 0))
+        if target is None:
+            if reply.get("allow_sending_without_reply"):
+                return None
+            raise bad_request("message to be replied not found")
+        return {key: value for key, value in target.items() if key != "reply_to_message"}
+
+    def _user_links(self, entities: list[dict[str, object]]) -> list[dict[str, object]]:
+        """A tg://user?id= link becomes a text_mention of that user, as on the real server; a link to a user the
+        bot has never seen mentions nobody and is dropped."""
+        result = []
+        for entity in entities:
+            found = USER_LINK.match(str(entity.get("url", ""))) if entity["type"] == "text_link" else None
+            if found is None:
+                result.append(entity)
+            elif int(found.group(1)) in self.users:
+                user = self.users[int(found.group(1))]
+                result.append(
+                    {"type": "text_mention", "offset": entity["offset"], "length": entity["length"], "user": user}
+                )
+        return result
+
+    def _force_reply_targets(
+        self, chat: Chat, message: dict[str, Any], markup: dict[str, Any]
+    ) -> frozenset[int] | None:
+        """Whom a ForceReply is for (see `forced_reply_for`); None: everyone in the chat."""
+        if chat.type == "private":
+            return frozenset({chat.id})
+        if not markup.get("selective"):
+            return None
+        targets: set[int] = set()
+        text = str(message.get("text") or message.get("caption") or "")
+        by_username = {str(user["username"]).lower(): uid for uid, user in self.users.items() if user.get("username")}
+        for entity in message.get("entities") or message.get("caption_entities") or []:
+            if entity["type"] == "text_mention":
+                targets.add(int(entity["user"]["id"]))
+            elif entity["type"] == "mention":
+                mentioned = by_username.get(
+                    _utf16_slice(text, int(entity["offset"]), int(entity["length"]))[1:].lower()
+                )
+                if mentioned is not None:
+                    targets.add(mentioned)
+        replied_to = (message.get("reply_to_message") or {}).get("from", {})
+        if replied_to and replied_to.get("id") != self.bot_user["id"]:
+            targets.add(int(replied_to["id"]))
+        return frozenset(targets)
 
     def _editable(self, params: dict[str, Any]) -> tuple[Chat, dict[str, Any]]:
         if params.get("inline_message_id"):
@@ -572,6 +732,32 @@ def _is_int(value: str) -> bool:
     return value.lstrip("-").isdigit()
 
 
+def _found_mentions(text: str, entities: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The @username mentions Telegram finds in a text by itself, outside the entities already there."""
+    taken = [
+        (int(e["offset"]), int(e["offset"]) + int(e["length"]))  # type: ignore[call-overload]
+        for e in entities
+        if e["type"] in ("code", "pre", "text_link", "text_mention")
+    ]
+    found: list[dict[str, object]] = []
+    for match in USERNAME_MENTION.finditer(text):
+        offset = utf16_length(text[: match.start()])
+        end = offset + utf16_length(match.group())
+        if not any(start < end and offset < stop for start, stop in taken):
+            found.append({"type": "mention", "offset": offset, "length": end - offset})
+    return found
+
+
+def _entity_order(entity: dict[str, object]) -> tuple[int, int]:
+    return int(entity["offset"]), -int(entity["length"])  # type: ignore[call-overload]
+
+
+def _utf16_slice(text: str, offset: int, length: int) -> str:
+    """The part of `text` an entity covers: Telegram counts offsets in UTF-16 code units."""
+    encoded = text.encode("utf-16-le")
+    return encoded[2 * offset : 2 * (offset + length)].decode("utf-16-le", errors="replace")
+
+
 def _formatted(raw: Any, parse_mode: Any, limit: int, what: str) -> tuple[str, list[dict[str, object]]]:
     source = str(raw)
     if parse_mode and str(parse_mode).upper() == "HTML":
@@ -584,6 +770,7 @@ def _formatted(raw: Any, parse_mode: Any, limit: int, what: str) -> tuple[str, l
         raise bad_request(f"unsupported parse_mode {parse_mode} in the local server")
     else:
         text, entities = source, []
+    entities = sorted(entities + _found_mentions(text, entities), key=_entity_order)
     if not text.strip():
         raise bad_request(f"{what} is empty")
     if utf16_length(text) > limit:

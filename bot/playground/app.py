@@ -194,8 +194,11 @@ class Playground:
         if not text:
             raise web.HTTPBadRequest(text="empty message")
         user = self.users[person.user_id]
-        group = self.group if person.key == "group" else None
-        await user.send(text[:4096], group=group)
+        if person.key == "group" and self.group is not None:
+            # As a Telegram app: an answer the bot asked for goes as a reply (the bot sees nothing else there).
+            await user.type_in_group(text[:4096], self.group)
+        else:
+            await user.send(text[:4096])
         return web.json_response({"ok": True})
 
     async def _location(self, request: web.Request) -> web.Response:

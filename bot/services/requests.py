@@ -52,6 +52,14 @@ class RuleError(Exception):
         self.code = code
 
 
+class AlreadySubmitted(Exception):
+    """This draft was sent already: here is the request it became."""
+
+    def __init__(self, request: HelpRequest) -> None:
+        super().__init__(request.number)
+        self.request = request
+
+
 @dataclass(frozen=True, slots=True)
 class HelpRequest:
     id: int
