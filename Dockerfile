@@ -16,7 +16,7 @@ COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
 RUN pip install --editable . \
-    && python -c "from bot.i18n import compile_catalogs; compile_catalogs()" \
+    && python -c "from bot.core.i18n import compile_catalogs; compile_catalogs()" \
     && mkdir -p /app/data && chown otbasy:otbasy /app/data
 
 USER otbasy

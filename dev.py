@@ -56,7 +56,7 @@ def ensure_browser() -> None:
 
 
 def compile_catalogs() -> None:
-    subprocess.run([str(PYTHON), "-c", "from bot.i18n import compile_catalogs; compile_catalogs()"], check=True)
+    subprocess.run([str(PYTHON), "-c", "from bot.core.i18n import compile_catalogs; compile_catalogs()"], check=True)
 
 
 def main(argv: list[str]) -> int:

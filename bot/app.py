@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -14,17 +12,18 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 
-from bot.commands import register_bot_profile
-from bot.courses_desk import CourseDesk
-from bot.helpdesk import Helpdesk
-from bot.i18n import LocaleMiddleware, create_i18n
-from bot.message_log import MessageLogMiddleware
-from bot.middlewares import RepositoryMiddleware, ThrottleMiddleware
-from bot.outbox import OutboxWorker
-from bot.privacy import PrivacyDesk
-from bot.retry import RetryMiddleware
-from bot.services.throttle import Throttle
+from bot.core.i18n import LocaleMiddleware, create_i18n
+from bot.courses.desk import CourseDesk
+from bot.jobs import run_jobs, timed_jobs
+from bot.privacy.desk import PrivacyDesk
+from bot.requests.desk import Helpdesk
 from bot.settings import ConfigError, Settings
+from bot.telegram.commands import register_bot_profile
+from bot.telegram.message_log import MessageLogMiddleware
+from bot.telegram.middlewares import RepositoryMiddleware, ThrottleMiddleware
+from bot.telegram.outbox import OutboxWorker
+from bot.telegram.retry import RetryMiddleware
+from bot.telegram.throttle import Throttle
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.chat_log import ChatLog
@@ -61,7 +60,12 @@ def build_dispatcher(db: Database, settings: Settings, i18n: I18n, helpdesk: Hel
     courses = CourseDesk(helpdesk, settings.zone)
     privacy = PrivacyDesk(helpdesk, courses)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(db), settings=settings, helpdesk=helpdesk, courses=courses, privacy=privacy
+        storage=SQLiteStorage(db),
+        clock=db.clock,
+        settings=settings,
+        helpdesk=helpdesk,
+        courses=courses,
+        privacy=privacy,
     )
     throttle = Throttle(burst=settings.message_burst, per_second=settings.messages_per_minute / 60)
     dispatcher.update.outer_middleware(ThrottleMiddleware(throttle, i18n))
@@ -91,44 +95,6 @@ def build_dispatcher(db: Database, settings: Settings, i18n: I18n, helpdesk: Hel
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return dispatcher
-
-
-def timed_jobs(
-    helpdesk: Helpdesk, courses: CourseDesk, privacy: PrivacyDesk, chat_log: ChatLog, settings: Settings
-) -> list[tuple[str, Callable[[], Awaitable[object]]]]:
-    """The timed work: escalating requests nobody took, course reminders, anonymising resolved requests after
-    RETENTION_DAYS, forgetting message ids too old to delete, and emptying the WAL after an erasure. What is
-    done is recorded in the database (escalated_at, a reminder's status, anonymized_at), so a restart neither
-    repeats nor loses any of it."""
-    after = timedelta(hours=settings.escalate_after_hours)
-    retention = timedelta(days=settings.retention_days)
-
-    async def escalate() -> None:
-        if escalated := await helpdesk.escalate_due(after):
-            log.warning("escalated %d request(s) nobody took", len(escalated))
-
-    async def anonymize() -> None:
-        if anonymized := await privacy.anonymize_due(retention):
-            log.info("anonymised %d resolved request(s) past retention", len(anonymized))
-
-    return [
-        ("escalation", escalate),
-        ("reminders", courses.send_due_reminders),
-        ("retention", anonymize),
-        ("chat log", chat_log.prune),
-        ("checkpoint", helpdesk.db.checkpoint_if_erased),
-    ]
-
-
-async def run_jobs(jobs: list[tuple[str, Callable[[], Awaitable[object]]]], interval: float) -> None:
-    """Each job on its own: one that fails is logged and does not keep the others from running."""
-    while True:
-        for name, job in jobs:
-            try:
-                await job()
-            except Exception:
-                log.exception("timed job %s failed", name)
-        await asyncio.sleep(interval)
 
 
 async def run_bot(settings: Settings) -> None:

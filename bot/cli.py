@@ -8,13 +8,14 @@ import io
 import sys
 from datetime import UTC, datetime
 
-from bot.services.centers import centers_to_csv, parse_centers_csv
-from bot.services.courses import GROUP_CSV_COLUMNS, SESSION_FORMAT, parse_group_row
-from bot.services.requests import request_number
+from bot.courses.models import NewGroup
+from bot.courses.rules import GROUP_CSV_COLUMNS, SESSION_FORMAT, parse_group_row
+from bot.directory.models import centers_to_csv, parse_centers_csv
+from bot.requests.models import request_number
 from bot.settings import Settings
 from storage.bootstrap import ensure_courses, load_sample_centers, open_database
 from storage.centers import CenterRepository
-from storage.courses import CourseRepository, NewGroup
+from storage.courses import CourseRepository
 from storage.database import Database
 from storage.staff import StaffRepository
 from storage.staff_tools import SavedReplyRepository

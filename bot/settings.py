@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.timezone import load_zone
+from bot.core.timezone import load_zone
 
 SUPPORTED_LOCALES = ("kk", "ru")
 

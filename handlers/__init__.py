@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import centers, commands, courses, fallback, language, requests, safety, staff
+from handlers import admin, centers, commands, courses, fallback, language, requests, safety, staff
 
 
 def get_routers() -> list[Router]:
@@ -12,6 +12,7 @@ def get_routers() -> list[Router]:
         safety.router,
         commands.router,
         language.router,
+        admin.router,
         staff.router,
         requests.router,
         courses.router,

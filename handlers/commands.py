@@ -9,11 +9,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards, views
-from bot.callbacks import SosCb
-from bot.courses_desk import CourseDesk
-from bot.filters import ButtonText
-from bot.helpdesk import Helpdesk
+from bot.core import keyboards, texts
+from bot.core.callbacks import SosCb
+from bot.core.filters import ButtonText
+from bot.courses.desk import CourseDesk
+from bot.requests.desk import Helpdesk
 from handlers.centers import start_center_search
 from handlers.common import ask_language, open_start_payload
 from storage.centers import CenterRepository
@@ -48,7 +48,7 @@ async def start(
 @router.message(ButtonText(keyboards.MAIN_MENU))
 async def menu(message: Message, state: FSMContext) -> None:
     await state.clear()
-    await message.answer(views.menu(), reply_markup=keyboards.main_menu())
+    await message.answer(texts.menu(), reply_markup=keyboards.main_menu())
 
 
 @router.message(Command("centers"))
@@ -69,20 +69,20 @@ async def language_command(message: Message, state: FSMContext, i18n: I18n) -> N
 @router.message(ButtonText(keyboards.EMERGENCY))
 async def sos(message: Message) -> None:
     # The dialog, if any, is kept: reading the numbers must not cost what the person already wrote.
-    await message.answer(views.emergency())
+    await message.answer(texts.emergency())
 
 
 @router.callback_query(SosCb.filter())
 async def sos_button(query: CallbackQuery, bot: Bot) -> None:
     await query.answer()
-    await bot.send_message(query.from_user.id, views.emergency())
+    await bot.send_message(query.from_user.id, texts.emergency())
 
 
 @router.message(Command("help"))
 @router.message(ButtonText(keyboards.HELP))
 async def help_command(message: Message, state: FSMContext) -> None:
     await state.clear()
-    await message.answer(views.help_text(), reply_markup=keyboards.main_menu())
+    await message.answer(texts.help_text(), reply_markup=keyboards.main_menu())
 
 
 @router.message(Command("cancel"))

@@ -7,11 +7,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
-from bot import keyboards, views
-from bot import request_views as rv
-from bot.courses_desk import CourseDesk
-from bot.helpdesk import Helpdesk
-from bot.i18n import supported_locale
+from bot.core import keyboards, texts
+from bot.core.i18n import supported_locale
+from bot.courses.desk import CourseDesk
+from bot.directory import views
+from bot.requests import views as rv
+from bot.requests.desk import Helpdesk
 from bot.settings import SUPPORTED_LOCALES
 from handlers.centers import send_center_card
 from storage.centers import CenterRepository
@@ -46,7 +47,7 @@ async def open_start_payload(
     if payload.startswith(PARTNER_LINK_PREFIX):
         from handlers.courses import offer_join  # the courses router imports this module
 
-        await message.answer(views.welcome(), reply_markup=keyboards.main_menu())
+        await message.answer(texts.welcome(), reply_markup=keyboards.main_menu())
         await offer_join(message, payload.removeprefix(PARTNER_LINK_PREFIX), state, courses, locale)
         return
     if payload.startswith(STAFF_INVITE_PREFIX) and message.chat.type == "private":
@@ -57,9 +58,9 @@ async def open_start_payload(
     if payload.startswith(CENTER_LINK_PREFIX):
         center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))
         if center is not None:
-            await message.answer(views.welcome(), reply_markup=keyboards.main_menu())
-            await send_center_card(bot, message.chat.id, center, locale, courses.zone)
+            await message.answer(texts.welcome(), reply_markup=keyboards.main_menu())
+            await send_center_card(bot, message.chat.id, center, locale, courses.clock.now().astimezone(courses.zone))
             return
         await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
         return
-    await message.answer(views.welcome(), reply_markup=keyboards.main_menu())
+    await message.answer(texts.welcome(), reply_markup=keyboards.main_menu())

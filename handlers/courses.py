@@ -4,19 +4,17 @@ the partner joining by link, cancelling, and the staff's rosters."""
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import I18n
 
-from bot import course_views as cv
-from bot import keyboards
-from bot import request_views as rv
-from bot.callbacks import (
+from bot.core import keyboards
+from bot.core.callbacks import (
     CancelSignupCb,
     ConfirmCancelCb,
     CourseConsentCb,
@@ -28,11 +26,15 @@ from bot.callbacks import (
     SkipCb,
     TopicCb,
 )
-from bot.courses_desk import CourseDesk
-from bot.filters import ButtonText
-from bot.services.courses import CourseGroup, clean_name, parse_marriage_date
-from bot.services.geo import distance_km
-from bot.services.requests import RuleError, normalize_phone
+from bot.core.filters import ButtonText, IsStaff
+from bot.courses import views as cv
+from bot.courses.desk import CourseDesk
+from bot.courses.models import CourseGroup
+from bot.courses.rules import clean_name, parse_marriage_date
+from bot.directory.geo import distance_km
+from bot.requests import views as rv
+from bot.requests.models import RuleError
+from bot.requests.rules import normalize_phone
 from bot.settings import Settings
 
 router = Router(name=__name__)
@@ -60,7 +62,7 @@ async def show_programme(message: Message, state: FSMContext, courses: CourseDes
     await state.clear()
     if center_id is not None:
         await state.update_data(center_id=center_id)
-    topics = await courses.courses.topics(programme)
+    topics = await courses.topics(programme)
     text, markup = cv.topics(topics, locale, programme)
     await message.answer(text, reply_markup=markup)
 
@@ -111,14 +113,14 @@ async def groups_near_me(message: Message, state: FSMContext, courses: CourseDes
 
 async def _send_groups(message: Message, state: FSMContext, courses: CourseDesk, locale: str) -> None:
     data = await state.get_data()
-    topic = await courses.courses.topic(int(data["topic_id"]))
+    topic = await courses.topic(int(data["topic_id"]))
     if topic is None:
         await message.answer(cv.group_gone())
         return
     origin = await _origin(data, courses)
-    now = datetime.now(UTC)
-    upcoming = [group for group in await courses.courses.groups(topic.id) if not group.has_started(now)]
-    centers = {center.id: center for center in await courses.desk.centers.all()}
+    now = courses.clock.now()
+    upcoming = [group for group in await courses.groups(topic.id) if not group.has_started(now)]
+    centers = {center.id: center for center in await courses.centers()}
 
     def distance(group: CourseGroup) -> float | None:
         center = centers[group.center_id]
@@ -140,7 +142,7 @@ async def _origin(data: dict, courses: CourseDesk) -> tuple[float, float] | None
     if "latitude" in data:
         return float(data["latitude"]), float(data["longitude"])
     if "center_id" in data:
-        center = await courses.desk.centers.get(int(data["center_id"]))
+        center = await courses.center(int(data["center_id"]))
         if center is not None:
             return center.latitude, center.longitude
     return None
@@ -148,15 +150,15 @@ async def _origin(data: dict, courses: CourseDesk) -> tuple[float, float] | None
 
 @router.callback_query(GroupCb.filter())
 async def group_chosen(query: CallbackQuery, callback_data: GroupCb, courses: CourseDesk, i18n: I18n) -> None:
-    group = await courses.courses.group(callback_data.id)
+    group = await courses.group(callback_data.id)
     if group is None:
         await query.answer(cv.group_gone(), show_alert=True)
         return
     await query.answer()
-    topic = await courses.courses.topic(group.topic_id)
-    center = await courses.desk.centers.get(group.center_id)
+    topic = await courses.topic(group.topic_id)
+    center = await courses.center(group.center_id)
     assert topic is not None and center is not None
-    mine = await courses.courses.active_of(query.from_user.id, group.id)
+    mine = await courses.active_signup(query.from_user.id, group.id)
     text, markup = cv.group_card(group, topic, center, courses.zone, i18n.current_locale, mine)
     if isinstance(query.message, Message):
         await query.message.answer(text, reply_markup=markup)
@@ -164,17 +166,17 @@ async def group_chosen(query: CallbackQuery, callback_data: GroupCb, courses: Co
 
 @router.callback_query(SignupCb.filter())
 async def signup_start(query: CallbackQuery, callback_data: SignupCb, state: FSMContext, courses: CourseDesk) -> None:
-    group = await courses.courses.group(callback_data.group)
+    group = await courses.group(callback_data.group)
     if group is None:
         await query.answer(cv.group_gone(), show_alert=True)
         return
-    if group.has_started(datetime.now(UTC)):
+    if group.has_started(courses.clock.now()):
         await query.answer(cv.group_started(), show_alert=True)
         return
-    if await courses.courses.active_of(query.from_user.id, group.id) is not None:
+    if await courses.active_signup(query.from_user.id, group.id) is not None:
         await query.answer(cv.already_signed(), show_alert=True)
         return
-    topic = await courses.courses.topic(group.topic_id)
+    topic = await courses.topic(group.topic_id)
     await query.answer()
     await state.set_state(SignupForm.name)
     await state.set_data({"group_id": group.id, "couple": bool(topic and topic.programme == "premarital")})
@@ -227,7 +229,7 @@ async def signup_phone(message: Message, state: FSMContext, courses: CourseDesk,
 async def marriage_date_given(
     message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, settings: Settings
 ) -> None:
-    today = datetime.now(settings.zone).date()
+    today = courses.clock.now().astimezone(settings.zone).date()
     parsed = parse_marriage_date(message.text or "", today)
     if parsed is None:
         await message.answer(cv.bad_marriage_date())
@@ -245,8 +247,8 @@ async def marriage_date_skipped(query: CallbackQuery, state: FSMContext, courses
 
 
 async def _ask_consent(message: Message, state: FSMContext, courses: CourseDesk, locale: str) -> None:
-    group = await courses.courses.group(int((await state.get_data())["group_id"]))
-    center = await courses.desk.centers.get(group.center_id) if group else None
+    group = await courses.group(int((await state.get_data())["group_id"]))
+    center = await courses.center(group.center_id) if group else None
     if center is None:
         await state.clear()
         await message.answer(cv.group_gone(), reply_markup=keyboards.main_menu())
@@ -265,8 +267,8 @@ async def consent_given(
         return
     await keyboards.remove_inline_buttons(query.message)
     if callback_data.choice == "no":
-        group = await courses.courses.group(int((await state.get_data())["group_id"]))
-        center = await courses.desk.centers.get(group.center_id) if group else None
+        group = await courses.group(int((await state.get_data())["group_id"]))
+        center = await courses.center(group.center_id) if group else None
         await state.clear()
         text = cv.consent_declined(center) if center else cv.group_gone()
         await query.message.answer(text, reply_markup=keyboards.main_menu())
@@ -291,26 +293,23 @@ async def _finish_signup(message: Message, state: FSMContext, courses: CourseDes
     if result.waiting_position is not None:
         await message.answer(cv.waiting(result.waiting_position), reply_markup=keyboards.main_menu())
     else:
-        center = await courses.desk.centers.get(result.group.center_id)
+        center = await courses.center(result.group.center_id)
         assert center is not None
-        text = cv.confirmed(
-            result.group, result.topic, center, result.signup, courses.zone, locale, reminders=reminders
-        )
+        text = cv.confirmed(result.group, result.topic, center, courses.zone, locale, reminders=reminders)
         await message.answer(text, reply_markup=keyboards.main_menu())
     if result.signup.invite_token:
-        me = await bot.me()
-        link = f"https://t.me/{me.username}?start={PARTNER_LINK_PREFIX}{result.signup.invite_token}"
+        link = await create_start_link(bot, f"{PARTNER_LINK_PREFIX}{result.signup.invite_token}")
         await message.answer(cv.partner_invite(link, result.signup.partner_name or ""))
 
 
 async def offer_join(message: Message, token: str, state: FSMContext, courses: CourseDesk, locale: str) -> None:
     """The partner opened the booking's link: show what they join; the token stays in their dialog data."""
-    signup = await courses.courses.by_token(token)
+    signup = await courses.signup_by_token(token)
     if signup is None or signup.status == "cancelled" or signup.partner_user_id:
         await message.answer(cv.invite_invalid(), reply_markup=keyboards.main_menu())
         return
-    group = await courses.courses.group(signup.group_id)
-    topic = await courses.courses.topic(group.topic_id) if group else None
+    group = await courses.group(signup.group_id)
+    topic = await courses.topic(group.topic_id) if group else None
     if group is None or topic is None:
         await message.answer(cv.invite_invalid(), reply_markup=keyboards.main_menu())
         return
@@ -333,23 +332,23 @@ async def join_booking(
         return
     await state.clear()
     await query.answer()
-    group = await courses.courses.group(signup.group_id)
-    topic = await courses.courses.topic(group.topic_id) if group else None
-    center = await courses.desk.centers.get(group.center_id) if group else None
+    group = await courses.group(signup.group_id)
+    topic = await courses.topic(group.topic_id) if group else None
+    center = await courses.center(group.center_id) if group else None
     if isinstance(query.message, Message) and group and topic and center:
         await keyboards.remove_inline_buttons(query.message)
         # joining the booking includes the reminders (the join offer says so)
-        text = cv.confirmed(group, topic, center, signup, courses.zone, i18n.current_locale, reminders=True)
+        text = cv.confirmed(group, topic, center, courses.zone, i18n.current_locale, reminders=True)
         if signup.status == "waiting":
-            text = cv.waiting(1 + [s.id for s in await courses.courses.waiting(group.id)].index(signup.id))
+            text = cv.waiting(1 + [s.id for s in await courses.waiting(group.id)].index(signup.id))
         await query.message.answer(text, reply_markup=keyboards.main_menu())
 
 
 async def send_my_signups(message: Message, user_id: int, courses: CourseDesk, locale: str) -> None:
     items = []
-    for signup in await courses.courses.of_user(user_id):
-        group = await courses.courses.group(signup.group_id)
-        topic = await courses.courses.topic(group.topic_id) if group else None
+    for signup in await courses.signups_of(user_id):
+        group = await courses.group(signup.group_id)
+        topic = await courses.topic(group.topic_id) if group else None
         if group and topic:
             items.append((signup, group, topic))
     text, markup = cv.my_signups(items, courses.zone, locale)
@@ -358,13 +357,13 @@ async def send_my_signups(message: Message, user_id: int, courses: CourseDesk, l
 
 @router.callback_query(CancelSignupCb.filter())
 async def cancel_signup(query: CallbackQuery, callback_data: CancelSignupCb, courses: CourseDesk, i18n: I18n) -> None:
-    signup = await courses.courses.signup(callback_data.id)
+    signup = await courses.signup(callback_data.id)
     if signup is None or query.from_user.id not in signup.people() or signup.status == "cancelled":
         await query.answer(rv.not_allowed() if signup is None or query.from_user.id not in signup.people()
                            else cv.group_gone(), show_alert=True)  # fmt: skip
         return
-    group = await courses.courses.group(signup.group_id)
-    topic = await courses.courses.topic(group.topic_id) if group else None
+    group = await courses.group(signup.group_id)
+    topic = await courses.topic(group.topic_id) if group else None
     await query.answer()
     if topic is not None and isinstance(query.message, Message):
         text, markup = cv.confirm_cancel(topic, i18n.current_locale, signup.id)
@@ -381,45 +380,37 @@ async def cancel_confirmed(
         await query.answer(rv.not_allowed(), show_alert=True)
         return
     await query.answer()
-    group = await courses.courses.group(signup.group_id)
-    topic = await courses.courses.topic(group.topic_id) if group else None
+    group = await courses.group(signup.group_id)
+    topic = await courses.topic(group.topic_id) if group else None
     if isinstance(query.message, Message) and topic is not None:
         await query.message.edit_text(cv.cancelled(topic, i18n.current_locale))
 
 
-@router.message(Command("roster"))
-async def rosters(message: Message, courses: CourseDesk, settings: Settings, i18n: I18n) -> None:
-    assert message.from_user is not None
-    centers = (
-        None
-        if message.from_user.id in settings.admin_ids
-        else await courses.desk.staff.centers_of(message.from_user.id)
-    )
-    if centers is not None and not centers:
-        await message.answer(rv.staff_only())
-        return
-    now = datetime.now(UTC)
-    groups = [group for group in await courses.courses.groups(center_ids=centers) if group.sessions[-1] > now]
-    topics = {topic.id: topic for topic in await courses.courses.topics()}
-    items = [(group, topics[group.topic_id]) for group in sorted(groups, key=lambda g: g.starts_at)][:40]
-    text, markup = cv.rosters(items, courses.zone, i18n.current_locale)
+@router.message(Command("roster"), IsStaff())
+async def rosters(message: Message, courses: CourseDesk, i18n: I18n, staff_centers: set[int] | None) -> None:
+    text, markup = cv.rosters(await courses.upcoming_groups(staff_centers), courses.zone, i18n.current_locale)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(RosterCb.filter())
-async def roster(query: CallbackQuery, callback_data: RosterCb, courses: CourseDesk, settings: Settings,
-                 i18n: I18n) -> None:  # fmt: skip
-    group = await courses.courses.group(callback_data.id)
-    allowed = group is not None and (
-        query.from_user.id in settings.admin_ids
-        or group.center_id in await courses.desk.staff.centers_of(query.from_user.id)
-    )
-    if group is None or not allowed:
+@router.message(Command("roster"))
+async def rosters_refused(message: Message) -> None:
+    await message.answer(rv.staff_only())
+
+
+@router.callback_query(RosterCb.filter(), IsStaff())
+async def roster(
+    query: CallbackQuery, callback_data: RosterCb, courses: CourseDesk, i18n: I18n, staff_centers: set[int] | None
+) -> None:
+    found = await courses.roster(callback_data.id, staff_centers)
+    if found is None:
         await query.answer(rv.not_allowed(), show_alert=True)
         return
     await query.answer()
-    topic = await courses.courses.topic(group.topic_id)
-    assert topic is not None
-    people = await courses.courses.roster(group.id)
+    group, topic, people = found
     if isinstance(query.message, Message):
         await query.message.answer(cv.roster(group, topic, people, courses.zone, i18n.current_locale))
+
+
+@router.callback_query(RosterCb.filter())
+async def roster_refused(query: CallbackQuery) -> None:
+    await query.answer(rv.not_allowed(), show_alert=True)

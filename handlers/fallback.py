@@ -6,7 +6,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
-from bot import keyboards, views
+from bot.core import keyboards, texts
+from bot.core.clock import Clock
 from bot.settings import Settings
 from handlers.centers import answer_place_search
 from handlers.common import ask_language
@@ -18,22 +19,26 @@ router.message.filter(F.chat.type == "private")
 
 
 @router.message(F.text)
-async def free_text(message: Message, user: User, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
+async def free_text(
+    message: Message, user: User, centers: CenterRepository, i18n: I18n, settings: Settings, clock: Clock
+) -> None:
     assert message.text is not None
-    if await answer_place_search(message, message.text, centers, i18n.current_locale, settings.zone):
+    if await answer_place_search(
+        message, message.text, centers, i18n.current_locale, clock.now().astimezone(settings.zone)
+    ):
         return
     if user.locale is None:
         await ask_language(message, i18n)
         return
-    await message.answer(views.not_understood(), reply_markup=keyboards.main_menu())
+    await message.answer(texts.not_understood(), reply_markup=keyboards.main_menu())
 
 
 @router.message()
 async def anything_else(message: Message) -> None:
-    await message.answer(views.not_understood(), reply_markup=keyboards.main_menu())
+    await message.answer(texts.not_understood(), reply_markup=keyboards.main_menu())
 
 
 @router.callback_query()
 async def stale_button(query: CallbackQuery) -> None:
     """A button from an old message, or data nobody should have sent."""
-    await query.answer(views.button_gone(), show_alert=True)
+    await query.answer(texts.button_gone(), show_alert=True)

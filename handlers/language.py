@@ -11,13 +11,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards, views
-from bot.callbacks import LangCb
-from bot.commands import set_chat_commands
-from bot.courses_desk import CourseDesk
-from bot.helpdesk import Helpdesk
-from bot.i18n import LANGUAGE_NAMES
+from bot.core import keyboards, texts
+from bot.core.callbacks import LangCb
+from bot.core.i18n import LANGUAGE_NAMES
+from bot.courses.desk import CourseDesk
+from bot.requests.desk import Helpdesk
 from bot.settings import SUPPORTED_LOCALES
+from bot.telegram.commands import set_chat_commands
 from handlers.common import open_start_payload
 from storage.centers import CenterRepository
 from storage.users import UserRepository
@@ -54,7 +54,7 @@ async def language_chosen(
                 _("✅ Language: {language}").format(language=LANGUAGE_NAMES[code]), reply_markup=None
             )
             if payload is None:  # a change of language, not the first contact
-                await query.message.answer(views.menu(), reply_markup=keyboards.main_menu())
+                await query.message.answer(texts.menu(), reply_markup=keyboards.main_menu())
             else:
                 await open_start_payload(query.message, payload, code, centers, bot, helpdesk, state, courses)
 

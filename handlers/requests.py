@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -15,10 +15,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n
 
-from bot import keyboards, views
-from bot import privacy_views as pv
-from bot import request_views as rv
-from bot.callbacks import (
+from bot.core import keyboards, texts
+from bot.core.callbacks import (
     AskHereCb,
     CategoryCb,
     ConfirmCb,
@@ -30,19 +28,22 @@ from bot.callbacks import (
     RateCb,
     SafeContactCb,
 )
-from bot.courses_desk import CourseDesk
-from bot.filters import ButtonText
-from bot.helpdesk import Helpdesk
-from bot.i18n import format_moment
-from bot.privacy import PrivacyDesk
-from bot.services.centers import Center, open_first
-from bot.services.finder import CenterFinder
-from bot.services.requests import CATEGORIES, CONTACT_METHODS, AlreadySubmitted, is_urgent, normalize_phone
+from bot.core.clock import Clock
+from bot.core.filters import ButtonText
+from bot.core.i18n import format_moment
+from bot.courses.desk import CourseDesk
+from bot.directory import views
+from bot.directory.finder import CenterFinder
+from bot.directory.models import Center, open_first
+from bot.privacy import views as pv
+from bot.privacy.desk import PrivacyDesk
+from bot.requests import views as rv
+from bot.requests.desk import Helpdesk
+from bot.requests.models import AlreadySubmitted, NewRequest
+from bot.requests.rules import CATEGORIES, CONTACT_METHODS, is_urgent, normalize_phone
 from bot.settings import Settings
 from handlers.courses import send_my_signups
 from storage.centers import CenterRepository
-from storage.crisis import CrisisRepository
-from storage.requests import NewRequest
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -74,7 +75,7 @@ async def start_request(
     center_id: int | None = None,
 ) -> None:
     await state.clear()
-    if await _over_daily_limit(helpdesk, settings, user_id):
+    if await helpdesk.over_daily_limit(user_id, settings.requests_per_day):
         await message.answer(rv.too_many_requests(), reply_markup=keyboards.main_menu())
         return
     await state.set_state(RequestForm.category)
@@ -93,7 +94,7 @@ async def request_command(message: Message, state: FSMContext, helpdesk: Helpdes
 @router.message(ButtonText(rv.CANCEL_BUTTON))
 async def cancel_button(message: Message, state: FSMContext) -> None:
     await state.clear()
-    await message.answer(views.menu(), reply_markup=keyboards.main_menu())
+    await message.answer(texts.menu(), reply_markup=keyboards.main_menu())
 
 
 @router.callback_query(AskHereCb.filter())
@@ -124,19 +125,23 @@ async def category_chosen(
 
 
 @router.message(RequestForm.center, F.location)
-async def center_by_location(message: Message, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
+async def center_by_location(
+    message: Message, centers: CenterRepository, i18n: I18n, settings: Settings, clock: Clock
+) -> None:
     assert message.location is not None
     found = await CenterFinder(centers).near(message.location.latitude, message.location.longitude)
-    await _offer_centers(message, [center for center, _ in found], i18n.current_locale, settings)
+    await _offer_centers(message, [center for center, _ in found], i18n.current_locale, settings, clock)
 
 
 @router.message(RequestForm.center, F.text)
-async def center_by_name(message: Message, centers: CenterRepository, i18n: I18n, settings: Settings) -> None:
+async def center_by_name(
+    message: Message, centers: CenterRepository, i18n: I18n, settings: Settings, clock: Clock
+) -> None:
     result = await CenterFinder(centers).by_place_name(message.text or "")
     if result is None or not result.centers:
         await message.answer(views.place_not_found(message.text or ""), reply_markup=rv.center_keyboard())
         return
-    await _offer_centers(message, [center for center, _ in result.centers], i18n.current_locale, settings)
+    await _offer_centers(message, [center for center, _ in result.centers], i18n.current_locale, settings, clock)
 
 
 @router.callback_query(RequestForm.center, PickCenterCb.filter())
@@ -198,7 +203,7 @@ async def contact_chosen(
 
 
 @router.message(RequestForm.phone, F.contact | F.text)
-async def phone_given(message: Message, state: FSMContext, centers: CenterRepository, i18n: I18n) -> None:
+async def phone_given(message: Message, state: FSMContext) -> None:
     contact = message.contact
     phone = normalize_phone(contact.phone_number if contact else (message.text or ""))
     if phone is None:
@@ -289,18 +294,18 @@ async def send_request(
 ) -> None:
     """Once per draft: a second tap, at once or later, is answered with the number the first one got."""
     user_id = query.from_user.id
-    if sent := await helpdesk.requests.by_draft(user_id, callback_data.draft):
+    if sent := await helpdesk.request_by_draft(user_id, callback_data.draft):
         await query.answer(rv.already_submitted(sent), show_alert=True)
         return
     data = await state.get_data()
     if await state.get_state() != RequestForm.confirm.state or data.get("draft_id") != callback_data.draft:
-        await query.answer(views.button_gone(), show_alert=True)
+        await query.answer(texts.button_gone(), show_alert=True)
         return
     center = await centers.get(int(data["center_id"]))
     if center is None or not isinstance(query.message, Message):
         await query.answer(views.center_gone(), show_alert=True)
         return
-    if await _over_daily_limit(helpdesk, settings, user_id):
+    if await helpdesk.over_daily_limit(user_id, settings.requests_per_day):
         await query.answer(rv.too_many_requests(), show_alert=True)
         return
     method = data["contact_method"]
@@ -317,9 +322,10 @@ async def send_request(
     await keyboards.remove_inline_buttons(query.message)
     text = rv.submitted(replace(request, status="new"), center, i18n.current_locale)  # the same for everyone
     schedule = center.opening()
-    status = schedule.status(datetime.now(settings.zone)) if schedule else None
+    now = helpdesk.clock.now().astimezone(settings.zone)
+    status = schedule.status(now) if schedule else None
     if status is not None and not status.open:
-        text += "\n\n" + rv.out_of_hours(views.when(status.change, datetime.now(settings.zone), i18n.current_locale))
+        text += "\n\n" + rv.out_of_hours(views.when(status.change, now, i18n.current_locale))
     await query.message.answer(text, reply_markup=keyboards.main_menu())
 
 
@@ -329,13 +335,13 @@ async def my_requests(
 ) -> None:
     assert message.from_user is not None
     await state.clear()
-    requests = await helpdesk.requests.of_user(message.from_user.id)
+    requests = await helpdesk.requests_of(message.from_user.id)
     locale = i18n.current_locale
 
     def date_of(stamp: str) -> str:
         return format_moment(datetime.fromisoformat(stamp), settings.zone, locale)
 
-    await message.answer(rv.my_requests(requests, locale, date_of), reply_markup=keyboards.main_menu())
+    await message.answer(rv.my_requests(requests, date_of), reply_markup=keyboards.main_menu())
     await send_my_signups(message, message.from_user.id, courses, locale)
 
 
@@ -343,7 +349,7 @@ async def my_requests(
 async def answer_staff(
     query: CallbackQuery, callback_data: PersonReplyCb, state: FSMContext, helpdesk: Helpdesk
 ) -> None:
-    request = await helpdesk.requests.get(callback_data.id)
+    request = await helpdesk.request(callback_data.id)
     if request is None or request.user_id != query.from_user.id:
         await query.answer(rv.not_allowed(), show_alert=True)
         return
@@ -359,12 +365,10 @@ async def answer_staff(
 
 @router.message(Conversation.answering, F.text)
 async def person_answer(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
-    request = await helpdesk.requests.get(int((await state.get_data()).get("request_id", 0)))
-    if request is None or message.from_user is None or request.user_id != message.from_user.id:
-        await state.clear()
-        return
+    request = await helpdesk.request(int((await state.get_data()).get("request_id", 0)))
     await state.clear()
-    if not request.is_open:
+    mine = request is not None and message.from_user is not None and request.user_id == message.from_user.id
+    if request is None or not mine or not request.is_open:  # closed, or anonymised meanwhile: said, never silent
         await message.answer(rv.request_closed(), reply_markup=keyboards.main_menu())
         return
     await helpdesk.person_answer(request, message.text or "")
@@ -373,7 +377,7 @@ async def person_answer(message: Message, state: FSMContext, helpdesk: Helpdesk)
 
 @router.callback_query(RateCb.filter(F.score.in_({1, 2, 3, 4, 5})))
 async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, helpdesk: Helpdesk) -> None:
-    request = await helpdesk.requests.get(callback_data.id)
+    request = await helpdesk.request(callback_data.id)
     if request is None or request.user_id != query.from_user.id or request.status != "resolved":
         await query.answer(rv.not_allowed(), show_alert=True)
         return
@@ -419,22 +423,17 @@ async def _ask_text(message: Message, state: FSMContext) -> None:
     await message.answer(rv.describe(), reply_markup=rv.dialog_keyboard())
 
 
-async def _over_daily_limit(helpdesk: Helpdesk, settings: Settings, user_id: int) -> bool:
-    since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
-    return await helpdesk.requests.count_since(user_id, since) >= settings.requests_per_day
-
-
 async def _warn(message: Message, state: FSMContext, helpdesk: Helpdesk, locale: str) -> None:
     """The emergency numbers at once, with the region's crisis center once the center is known."""
     data = await state.get_data()
-    center = await helpdesk.centers.get(int(data["center_id"])) if data.get("center_id") else None
-    crisis = await CrisisRepository(helpdesk.db).of_region(center.region) if center else None
+    center = await helpdesk.center(int(data["center_id"])) if data.get("center_id") else None
+    crisis = await helpdesk.crisis_center(center.region) if center else None
     await message.answer(rv.danger_notice(crisis, locale))
     await state.update_data(crisis_shown=crisis is not None)
 
 
-async def _offer_centers(message: Message, found: list[Center], locale: str, settings: Settings) -> None:
-    found = open_first(found, datetime.now(settings.zone))
+async def _offer_centers(message: Message, found: list[Center], locale: str, settings: Settings, clock: Clock) -> None:
+    found = open_first(found, clock.now().astimezone(settings.zone))
     if not found:
         await message.answer(views.no_centers())
         return

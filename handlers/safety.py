@@ -14,13 +14,13 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards
-from bot import privacy_views as pv
-from bot.callbacks import ForgetCb, HideCb, WithdrawCb
-from bot.courses_desk import CourseDesk
-from bot.filters import ButtonText
-from bot.privacy import PrivacyDesk
-from bot.services.consents import PURPOSES
+from bot.core import keyboards
+from bot.core.callbacks import ForgetCb, HideCb, WithdrawCb
+from bot.core.filters import ButtonText
+from bot.courses.desk import CourseDesk
+from bot.privacy import views as pv
+from bot.privacy.consents import PURPOSES
+from bot.privacy.desk import PrivacyDesk
 from bot.settings import Settings
 from storage.chat_log import ChatLog
 
@@ -63,8 +63,8 @@ async def my_data(
     data = await privacy.data_of(message.from_user.id)
     titles = {}
     for signup in data.signups:
-        group = await courses.courses.group(signup.group_id)
-        topic = await courses.courses.topic(group.topic_id) if group else None
+        group = await courses.group(signup.group_id)
+        topic = await courses.topic(group.topic_id) if group else None
         titles[signup.group_id] = topic.title(i18n.current_locale) if topic else ""
     text = pv.my_data(data.locale, data.consents, data.requests, data.signups, titles, settings.zone,
                       i18n.current_locale)  # fmt: skip

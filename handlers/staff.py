@@ -6,18 +6,14 @@ Rights are checked against the database on every press: the callback data names 
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
-
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ChatMemberUpdated, ForceReply, InlineKeyboardMarkup, Message
 
-from bot import keyboards
-from bot import request_views as rv
-from bot.callbacks import (
+from bot.core import keyboards
+from bot.core.callbacks import (
     BlockCb,
     GroupBindCb,
     NoteCb,
@@ -30,21 +26,20 @@ from bot.callbacks import (
     TakeCb,
     TransferCb,
     TransferToCb,
-    UnblockCb,
 )
-from bot.helpdesk import Helpdesk, Target
-from bot.services.centers import Center
-from bot.services.finder import CenterFinder
-from bot.services.requests import HelpRequest, RuleError
-from bot.services.stats import summarize
+from bot.core.filters import IsStaff
+from bot.directory.finder import CenterFinder
+from bot.directory.models import Center
+from bot.requests import views as rv
+from bot.requests.desk import Helpdesk, Target
+from bot.requests.models import HelpRequest, RuleError
+from bot.requests.rules import clamp_page, page_count
 from bot.settings import Settings
-from storage.stats import StatsRepository
 
 router = Router(name=__name__)
 
 QUEUE_PAGE = 5
 TRANSFER_CHOICES = 6
-INVITE_VALID_FOR = timedelta(days=3)
 GROUP_CHATS = {"group", "supergroup"}
 
 
@@ -58,7 +53,7 @@ def _name(query: CallbackQuery | Message) -> str:
 
 
 async def _request_for_staff(query: CallbackQuery, request_id: int, helpdesk: Helpdesk) -> HelpRequest | None:
-    request = await helpdesk.requests.get(request_id)
+    request = await helpdesk.request(request_id)
     if request is None or not await helpdesk.allowed(query.from_user.id, request):
         await query.answer(rv.not_allowed(), show_alert=True)
         return None
@@ -137,7 +132,7 @@ async def reply(query: CallbackQuery, callback_data: StaffReplyCb, state: FSMCon
     await query.answer()
     await state.set_state(StaffInput.answer)
     await state.update_data(request_id=request.id)
-    replies = await helpdesk.saved_replies.for_center(request.center_id, request.locale)
+    replies = await helpdesk.saved_replies_of(request.center_id, request.locale)
     await _prompt(query, rv.write_answer(request), rv.saved_reply_choices(request, replies))
 
 
@@ -157,7 +152,7 @@ async def note(query: CallbackQuery, callback_data: NoteCb, state: FSMContext, h
 async def staff_text(message: Message, state: FSMContext, helpdesk: Helpdesk) -> None:
     assert message.from_user is not None
     kind = await state.get_state()
-    request = await helpdesk.requests.get(int((await state.get_data()).get("request_id", 0)))
+    request = await helpdesk.request(int((await state.get_data()).get("request_id", 0)))
     await state.clear()
     # Checked again: the right may have been withdrawn between the button and the text.
     if request is None or not await helpdesk.allowed(message.from_user.id, request):
@@ -182,7 +177,7 @@ async def saved_reply(query: CallbackQuery, callback_data: SavedReplyCb, state: 
     request = await _open_request_for_staff(query, callback_data.id, helpdesk)
     if request is None:
         return
-    saved = await helpdesk.saved_replies.get(callback_data.reply)
+    saved = await helpdesk.saved_reply(callback_data.reply)
     if saved is None or saved.center_id != request.center_id:
         await query.answer(rv.not_allowed(), show_alert=True)
         return
@@ -198,7 +193,7 @@ async def transfer(query: CallbackQuery, callback_data: TransferCb, helpdesk: He
         return
     await query.answer()
     locale = await helpdesk.locale_of(query.from_user.id)
-    current = await helpdesk.centers.get(request.center_id)
+    current = await helpdesk.center(request.center_id)
     assert current is not None
     nearby = [center for center, _ in await CenterFinder(helpdesk.centers).near_center(current, TRANSFER_CHOICES)]
     await _offer(query, rv.choose_transfer(request), rv.transfer_choices(request, nearby, locale))
@@ -209,7 +204,7 @@ async def transfer_to(query: CallbackQuery, callback_data: TransferToCb, helpdes
     request = await _open_request_for_staff(query, callback_data.id, helpdesk)
     if request is None:
         return
-    target = await helpdesk.centers.get(callback_data.to)
+    target = await helpdesk.center(callback_data.to)
     if target is None:
         await query.answer(rv.not_allowed(), show_alert=True)
         return
@@ -233,38 +228,24 @@ async def block(query: CallbackQuery, callback_data: BlockCb, helpdesk: Helpdesk
     await query.answer(rv.blocked_done(), show_alert=True)
 
 
-@router.message(Command("blocked"), F.chat.type == "private")
-async def blocked(message: Message, helpdesk: Helpdesk, settings: Settings) -> None:
-    assert message.from_user is not None
-    if message.from_user.id not in settings.admin_ids:
-        await message.answer(rv.admins_only())
-        return
-    locale = await helpdesk.locale_of(message.from_user.id)
-    text, markup = rv.blocked_list(await helpdesk.blocks.all(), settings.zone, locale)
-    await message.answer(text, reply_markup=markup)
-
-
-@router.callback_query(UnblockCb.filter())
-async def unblock(query: CallbackQuery, callback_data: UnblockCb, helpdesk: Helpdesk, settings: Settings) -> None:
-    if query.from_user.id not in settings.admin_ids:
-        await query.answer(rv.admins_only(), show_alert=True)
-        return
-    await helpdesk.unblock(callback_data.user, query.from_user.id)
-    await query.answer(rv.unblocked(), show_alert=True)
+@router.message(Command("queue"), IsStaff())
+async def queue(message: Message, state: FSMContext, helpdesk: Helpdesk, staff_centers: set[int] | None) -> None:
+    await state.clear()
+    await _show_queue(message, staff_centers, 1, helpdesk, edit=False)
 
 
 @router.message(Command("queue"))
-async def queue(message: Message, state: FSMContext, helpdesk: Helpdesk, settings: Settings) -> None:
-    await state.clear()
-    assert message.from_user is not None
-    await _show_queue(message, message.from_user.id, 1, helpdesk, settings, edit=False)
+async def queue_refused(message: Message) -> None:
+    await message.answer(rv.staff_only())
 
 
-@router.callback_query(QueuePageCb.filter())
-async def queue_page(query: CallbackQuery, callback_data: QueuePageCb, helpdesk: Helpdesk, settings: Settings) -> None:
+@router.callback_query(QueuePageCb.filter(), IsStaff())
+async def queue_page(
+    query: CallbackQuery, callback_data: QueuePageCb, helpdesk: Helpdesk, staff_centers: set[int] | None
+) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _show_queue(query.message, query.from_user.id, callback_data.page, helpdesk, settings, edit=True)
+        await _show_queue(query.message, staff_centers, callback_data.page, helpdesk, edit=True)
 
 
 @router.callback_query(QueueOpenCb.filter())
@@ -277,15 +258,14 @@ async def queue_open(query: CallbackQuery, callback_data: QueueOpenCb, helpdesk:
     await helpdesk.resend_notice(request, target)
 
 
-async def _show_queue(
-    message: Message, user_id: int, page: int, helpdesk: Helpdesk, settings: Settings, edit: bool
-) -> None:
-    centers = None if user_id in settings.admin_ids else await helpdesk.staff.centers_of(user_id)
-    if centers is not None and not centers:
-        await message.answer(rv.staff_only())
-        return
-    requests, total = await helpdesk.requests.open_in(centers, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
-    pages = max(1, math.ceil(total / QUEUE_PAGE))
+async def _show_queue(message: Message, centers: set[int] | None, page: int, helpdesk: Helpdesk, edit: bool) -> None:
+    """A page of the open requests of these centers (None: every center)."""
+    page = clamp_page(page)
+    requests, total = await helpdesk.open_requests(centers, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
+    pages = page_count(total, QUEUE_PAGE)
+    if page > pages:  # a stale arrow after requests were closed: the last page there is
+        page = pages
+        requests, total = await helpdesk.open_requests(centers, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
     text = rv.queue(requests, total, page, pages)
     markup = rv.queue_buttons(requests, page, pages) if requests else None
     if edit:
@@ -302,12 +282,12 @@ async def blocked_or_back(update: ChatMemberUpdated, helpdesk: Helpdesk) -> None
 
 async def _may_manage(user_id: int, center_id: int, helpdesk: Helpdesk, settings: Settings) -> bool:
     """Who may send a center's notices to a group, or take them away from one: its staff, and the admins."""
-    return user_id in settings.admin_ids or center_id in await helpdesk.staff.centers_of(user_id)
+    return user_id in settings.admin_ids or center_id in await helpdesk.centers_of(user_id)
 
 
 async def _bound_center(chat_id: int, helpdesk: Helpdesk) -> Center | None:
-    group = await helpdesk.groups.of_chat(chat_id)
-    return await helpdesk.centers.get(group.center_id) if group is not None else None
+    group = await helpdesk.group_of_chat(chat_id)
+    return await helpdesk.center(group.center_id) if group is not None else None
 
 
 @router.message(Command("bind"), F.chat.type.in_(GROUP_CHATS))
@@ -317,9 +297,9 @@ async def bind(message: Message, command: CommandObject, helpdesk: Helpdesk, set
     after they confirm: otherwise anyone's staff could take over a group and its notices."""
     assert message.from_user is not None
     user_id = message.from_user.id
-    centers = await helpdesk.staff.centers_of(user_id)
+    centers = await helpdesk.centers_of(user_id)
     if command.args:
-        chosen = await helpdesk.centers.by_slug(command.args.strip())
+        chosen = await helpdesk.center_by_slug(command.args.strip())
         allowed = chosen is not None and (chosen.id in centers or user_id in settings.admin_ids)
         centers = {chosen.id} if chosen is not None and allowed else set()
     if len(centers) != 1:
@@ -332,7 +312,7 @@ async def bind(message: Message, command: CommandObject, helpdesk: Helpdesk, set
         if not await _may_manage(user_id, current.id, helpdesk, settings):
             await message.answer(rv.group_taken(current, locale))
             return
-        new = await helpdesk.centers.get(target)
+        new = await helpdesk.center(target)
         assert new is not None
         text, markup = rv.rebind_question(current, new, locale)
         await message.answer(text, reply_markup=markup)
@@ -353,7 +333,7 @@ async def bind_confirmed(
         return
     user_id, locale = query.from_user.id, helpdesk.i18n.current_locale
     current = await _bound_center(message.chat.id, helpdesk)
-    new = await helpdesk.centers.get(callback_data.to)
+    new = await helpdesk.center(callback_data.to)
     if current is None or current.id != callback_data.was or new is None:
         await query.answer(rv.binding_changed(), show_alert=True)
         return
@@ -390,35 +370,6 @@ async def unbind(message: Message, helpdesk: Helpdesk, settings: Settings) -> No
     await message.answer(rv.unbound(current, locale))
 
 
-@router.message(Command("invite"), F.chat.type == "private")
-async def invite(message: Message, command: CommandObject, helpdesk: Helpdesk, settings: Settings, bot: Bot) -> None:
-    assert message.from_user is not None
-    if message.from_user.id not in settings.admin_ids:
-        await message.answer(rv.admins_only())
-        return
-    center = await helpdesk.centers.by_slug((command.args or "").strip())
-    if center is None:
-        await message.answer(rv.invite_usage())
-        return
-    token = await helpdesk.create_invite(center.id, message.from_user.id, INVITE_VALID_FOR)
-    me = await bot.me()
-    link = f"https://t.me/{me.username}?start=s_{token}"
-    await message.answer(
-        rv.invite_created(center, link, INVITE_VALID_FOR, await helpdesk.locale_of(message.from_user.id))
-    )
-
-
-@router.message(Command("stats"), F.chat.type == "private")
-async def stats(message: Message, helpdesk: Helpdesk, settings: Settings) -> None:
-    assert message.from_user is not None
-    if message.from_user.id not in settings.admin_ids:
-        await message.answer(rv.admins_only())
-        return
-    locale = await helpdesk.locale_of(message.from_user.id)
-    summary = summarize(await StatsRepository(helpdesk.db).rows())
-    await message.answer(rv.stats(summary, await helpdesk.centers.all(), locale))
-
-
 # Registered last, so that the commands above keep working while a staff member's text is awaited.
 @router.message(StaffInput.answer, Command("cancel"))
 @router.message(StaffInput.note, Command("cancel"))
@@ -434,7 +385,7 @@ async def still_waiting(message: Message, state: FSMContext, helpdesk: Helpdesk)
     """In a group, something of the staff member's that is not their text reached the bot (another command, a
     photo) while their answer or note is awaited. The wait goes on, and a new forced reply, answering their
     message, opens their reply box again: the first one was used up by what they just sent."""
-    request = await helpdesk.requests.get(int((await state.get_data()).get("request_id", 0)))
+    request = await helpdesk.request(int((await state.get_data()).get("request_id", 0)))
     if request is None:
         await state.clear()
         return

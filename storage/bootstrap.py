@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.services.centers import SAMPLE_CSV, Center, parse_centers_csv
-from bot.services.courses import Topic
+from bot.courses.models import NewGroup, Topic
+from bot.directory.models import SAMPLE_CSV, Center, parse_centers_csv
 from bot.settings import Settings
 from storage.centers import CenterRepository
-from storage.courses import CourseRepository, NewGroup
+from storage.courses import CourseRepository
 from storage.database import Database, open_migrated
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,6 @@ async def ensure_courses(db: Database, zone: ZoneInfo, now: datetime | None = No
         if await courses.group_count() > 0:
             return
         centers = await CenterRepository(db).all()
-        for group in sample_course_groups(centers, zone, now or datetime.now(UTC)):
+        for group in sample_course_groups(centers, zone, now or db.clock.now()):
             await courses.add_group(group)
     log.warning("No course groups: created SAMPLE groups; add real ones with: python -m bot groups add ...")

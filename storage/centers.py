@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from bot.services.centers import Center
+from bot.directory.models import Center, ImportSummary, Locality
 from storage.database import Database, Row
 
 _CENTER_COLUMNS = (
@@ -14,27 +12,9 @@ _CENTER_COLUMNS = (
     "c.name_ru, c.address_kk, c.address_ru, c.hours_kk, c.hours_ru, c.phones, c.latitude, c.longitude, "
     "c.services, c.is_sample, c.schedule, c.holidays"
 )
+
+
 _FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
-
-
-@dataclass(frozen=True, slots=True)
-class Locality:
-    id: int
-    region: str
-    name_kk: str
-    name_ru: str
-    latitude: float  # the mean position of its centers
-    longitude: float
-    center_count: int
-
-    def name(self, locale: str) -> str:
-        return self.name_kk if locale == "kk" else self.name_ru
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    inserted: int
-    updated: int
 
 
 def _center(row: Row) -> Center:
@@ -114,7 +94,7 @@ class CenterRepository:
     async def upsert_many(self, centers: list[Center]) -> ImportSummary:
         """All or nothing: one transaction for the whole file."""
         existing = await self.existing_slugs([center.slug for center in centers])
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = self._db.clock.now_iso()
         async with self._db.transaction():
             for center in centers:
                 locality_id = await self._locality_id(center)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from storage.database import Database
-from storage.requests import now_iso
 
 DELETABLE_FOR = timedelta(hours=48)
 
@@ -17,11 +16,11 @@ class ChatLog:
     async def record(self, chat_id: int, message_id: int) -> None:
         await self._db.execute(
             "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, at) VALUES (?, ?, ?)",
-            (chat_id, message_id, now_iso()),
+            (chat_id, message_id, self._db.clock.now_iso()),
         )
 
     async def deletable(self, chat_id: int) -> list[int]:
-        since = (datetime.now(UTC) - DELETABLE_FOR).isoformat(timespec="seconds")
+        since = self._db.clock.ago(DELETABLE_FOR)
         return [
             row[0]
             for row in await self._db.fetch_all(
@@ -35,5 +34,5 @@ class ChatLog:
 
     async def prune(self) -> None:
         """Older messages cannot be deleted any more, so there is no reason to keep their ids."""
-        before = (datetime.now(UTC) - DELETABLE_FOR).isoformat(timespec="seconds")
+        before = self._db.clock.ago(DELETABLE_FOR)
         await self._db.execute("DELETE FROM chat_messages WHERE at <= ?", (before,))

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.courses import CourseGroup, Signup, Topic
+from bot.courses.models import CourseGroup, DueReminder, NewGroup, Signup, Topic
 from storage.database import Database
-from storage.requests import now_iso
 
 _SIGNUP = (
     "id, group_id, user_id, name, phone, partner_name, partner_user_id, marriage_date, seats, status, invite_token"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NewGroup:
-    slug: str
-    topic_slug: str
-    center_id: int
-    online: bool
-    language: str
-    seats: int
-    sessions: tuple[datetime, ...]
-    is_sample: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DueReminder:
-    id: int
-    kind: str
-    user_id: int
-    signup_id: int
-    group_id: int
-    session_start: datetime
 
 
 def _iso(moment: datetime) -> str:
@@ -89,7 +65,7 @@ class CourseRepository:
                     group.language,
                     group.seats,
                     int(group.is_sample),
-                    now_iso(),
+                    self._db.clock.now_iso(),
                 ),
             )
             group_id = int(written.lastrowid or 0)
@@ -174,7 +150,18 @@ class CourseRepository:
         written = await self._db.execute(
             "INSERT INTO signups (group_id, user_id, name, phone, partner_name, marriage_date, seats, status, "
             "invite_token, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (group_id, user_id, name, phone, partner_name, marriage_date, seats, status, invite_token, now_iso()),
+            (
+                group_id,
+                user_id,
+                name,
+                phone,
+                partner_name,
+                marriage_date,
+                seats,
+                status,
+                invite_token,
+                self._db.clock.now_iso(),
+            ),
         )
         return int(written.lastrowid or 0)
 
@@ -226,7 +213,7 @@ class CourseRepository:
         return int(row[0]) if row else 0
 
     async def set_status(self, signup_id: int, status: str) -> None:
-        stamp = now_iso() if status == "cancelled" else None
+        stamp = self._db.clock.now_iso() if status == "cancelled" else None
         await self._db.execute(
             "UPDATE signups SET status = ?, cancelled_at = coalesce(?, cancelled_at) WHERE id = ?",
             (status, stamp, signup_id),

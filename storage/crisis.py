@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
+from bot.directory.models import CrisisCenter
 from storage.database import Database
 
 SAMPLE_CRISIS_CSV = Path(__file__).resolve().parent.parent / "bot" / "sample" / "crisis_centers.csv"
-
-
-@dataclass(frozen=True, slots=True)
-class CrisisCenter:
-    region: str
-    name_kk: str
-    name_ru: str
-    phone: str
-    is_sample: bool
-
-    def name(self, locale: str) -> str:
-        return self.name_kk if locale == "kk" else self.name_ru
 
 
 class CrisisRepository:

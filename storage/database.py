@@ -32,6 +32,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core.clock import Clock
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
@@ -82,21 +84,24 @@ async def _open(path: Path | str, *, reader: bool) -> aiosqlite.Connection:
 class Database:
     """Open with `await Database.open(path)`; close with `await db.close()`."""
 
-    def __init__(self, path: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(
+        self, path: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection, clock: Clock | None = None
+    ) -> None:
         self.path = path
+        self.clock = clock or Clock()  # what every stamp written says the time is
         self._writer = writer
         self._reader = reader
         self._lock = asyncio.Lock()
         self._erased = False  # an erasure committed since the last complete checkpoint
 
     @classmethod
-    async def open(cls, path: Path | str) -> Database:
+    async def open(cls, path: Path | str, clock: Clock | None = None) -> Database:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         writer = await _open(path, reader=False)
         mode = await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone()
         reader = await _open(path, reader=True) if mode and mode[0] == "wal" else writer  # :memory: has no WAL
-        return cls(str(path), writer, reader)
+        return cls(str(path), writer, reader, clock)
 
     async def close(self) -> None:
         async with self._lock:
@@ -126,18 +131,30 @@ class Database:
         async with self._lock:
             token = _current.set(transaction)
             try:
-                await self._writer.execute("BEGIN IMMEDIATE")
-                try:
-                    yield
-                    await self._writer.execute("COMMIT")
-                except BaseException:
-                    if self._writer.in_transaction:
-                        await self._writer.execute("ROLLBACK")
-                    raise
+                await self._step("BEGIN IMMEDIATE")
+                yield
+                await self._step("COMMIT")
+            except BaseException:
+                await self._step("ROLLBACK")
+                raise
             finally:
                 _current.reset(token)
         for callback in transaction.after_commit:
             callback()
+
+    async def _step(self, statement: str) -> None:
+        """BEGIN, COMMIT or ROLLBACK, carried to its end even when the task is cancelled meanwhile (a shutdown):
+        the statement runs on in the connection's thread either way, and the rollback that follows must come
+        after it, not race it. A ROLLBACK with nothing to roll back (the COMMIT went through) is no error."""
+        step = asyncio.ensure_future(self._writer.execute(statement))
+        try:
+            await asyncio.shield(step)
+        except asyncio.CancelledError:
+            await step
+            raise
+        except sqlite3.OperationalError as error:
+            if statement != "ROLLBACK" or "no transaction is active" not in str(error):
+                raise
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the current transaction has committed (at once outside a transaction)."""
@@ -232,7 +249,7 @@ def available_migrations() -> list[tuple[int, Path]]:
 async def _apply(connection: aiosqlite.Connection, version: int, path: Path) -> None:
     """The migration and its bookkeeping row in one transaction (executescript runs the script as it is)."""
     stamp = datetime.now(UTC).isoformat()
-    script = path.read_text(encoding="utf-8")
+    script = path.read_text(encoding="utf-8")  # noqa: ASYNC240 -- a small file, once, at start
     try:
         await connection.executescript(
             f"BEGIN IMMEDIATE;\n{script}\n;INSERT INTO schema_migrations VALUES ({version}, '{stamp}');\nCOMMIT;"
@@ -243,8 +260,8 @@ async def _apply(connection: aiosqlite.Connection, version: int, path: Path) -> 
         raise
 
 
-async def open_migrated(path: Path | str) -> Database:
-    db = await Database.open(path)
+async def open_migrated(path: Path | str, clock: Clock | None = None) -> Database:
+    db = await Database.open(path, clock)
     try:
         await db.migrate()
     except BaseException:

@@ -3,22 +3,8 @@ retention). Writes do not commit: they belong to the caller's unit of work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.privacy.models import Consent
 from storage.database import Database
-from storage.requests import now_iso
-
-
-@dataclass(frozen=True, slots=True)
-class Consent:
-    purpose: str
-    version: str
-    given_at: str
-    withdrawn_at: str | None
-
-    @property
-    def active(self) -> bool:
-        return self.withdrawn_at is None
 
 
 class PrivacyRepository:
@@ -32,13 +18,13 @@ class PrivacyRepository:
             "INSERT INTO consents (user_id, purpose, version, given_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id, purpose) DO UPDATE SET version = excluded.version, "
             "given_at = excluded.given_at, withdrawn_at = NULL",
-            (user_id, purpose, version, now_iso()),
+            (user_id, purpose, version, self._db.clock.now_iso()),
         )
 
     async def withdraw(self, user_id: int, purpose: str) -> bool:
         written = await self._db.execute(
             "UPDATE consents SET withdrawn_at = ? WHERE user_id = ? AND purpose = ? AND withdrawn_at IS NULL",
-            (now_iso(), user_id, purpose),
+            (self._db.clock.now_iso(), user_id, purpose),
         )
         return written.rowcount == 1
 
@@ -70,7 +56,7 @@ class PrivacyRepository:
             await self._db.execute(
                 f"UPDATE help_requests SET user_id = NULL, contact_name = NULL, phone = NULL, safe_contact = NULL, "
                 f"contact_method = 'anonymous', rating_comment = NULL, anonymized_at = ? WHERE id IN ({marks})",
-                [now_iso(), *request_ids],
+                [self._db.clock.now_iso(), *request_ids],
             )
             await self._db.execute(
                 "UPDATE request_messages SET text = NULL, file_id = NULL, file_kind = NULL "
@@ -81,6 +67,10 @@ class PrivacyRepository:
             await self._db.execute(
                 f"DELETE FROM outbox WHERE status = 'pending' AND request_id IN ({marks})", request_ids
             )
+
+    async def drop_undelivered_about(self, user_id: int) -> None:
+        """Messages still waiting to go out that name the person (a sign-up notice to staff) are not sent."""
+        await self._db.execute("DELETE FROM outbox WHERE status = 'pending' AND about_user = ?", (user_id,))
 
     async def due_for_retention(self, resolved_before: str) -> list[int]:
         return [
@@ -107,6 +97,8 @@ class PrivacyRepository:
             ("DELETE FROM consents WHERE user_id = ?", (user_id,)),
             ("DELETE FROM chat_messages WHERE chat_id = ?", (user_id,)),
             ("DELETE FROM outbox WHERE chat_id = ?", (user_id,)),
+            ("DELETE FROM outbox WHERE status = 'pending' AND about_user = ?", (user_id,)),
+            ("UPDATE outbox SET about_user = NULL WHERE about_user = ?", (user_id,)),
             ("DELETE FROM staff WHERE user_id = ?", (user_id,)),
             ("UPDATE blocked_senders SET blocked_by = 0 WHERE blocked_by = ?", (user_id,)),
             ("UPDATE staff_invites SET used_by = NULL WHERE used_by = ?", (user_id,)),

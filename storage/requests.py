@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from bot.services.requests import HelpRequest
+from bot.requests.models import HelpRequest, NewRequest, ThreadMessage
 from storage.database import Database, Row
 
 _COLUMNS = (
     "id, user_id, center_id, category, status, urgent, contact_method, contact_name, phone, locale, assignee_id, "
     "rating, created_at, safe_contact, last_actor"
 )
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True, slots=True)
-class NewRequest:
-    user_id: int
-    center_id: int
-    category: str
-    urgent: bool
-    contact_method: str
-    contact_name: str | None
-    phone: str | None
-    locale: str
-    text: str
-    file_id: str | None = None
-    file_kind: str | None = None
-    safe_contact: str | None = None
-    draft_id: str | None = None  # the dialog's draft: one request per draft (a unique index says so)
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadMessage:
-    author: str
-    text: str | None
-    file_id: str | None
-    file_kind: str | None
-    created_at: str
 
 
 def _request(row: Row) -> HelpRequest:
@@ -71,7 +38,7 @@ class RequestRepository:
         self._db = connection
 
     async def create(self, new: NewRequest) -> int:
-        stamp = now_iso()
+        stamp = self._db.clock.now_iso()
         async with self._db.transaction():
             written = await self._db.execute(
                 "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
@@ -130,7 +97,7 @@ class RequestRepository:
         await self._db.execute(
             "INSERT INTO request_messages (request_id, author, staff_id, text, file_id, file_kind, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (request_id, author, staff_id, text, file_id, file_kind, now_iso()),
+            (request_id, author, staff_id, text, file_id, file_kind, self._db.clock.now_iso()),
         )
 
     async def thread(self, request_id: int) -> list[ThreadMessage]:
@@ -146,7 +113,7 @@ class RequestRepository:
     async def set_status(
         self, request_id: int, status: str, actor_id: int | None = None, actor_name: str | None = None
     ) -> None:
-        stamp = now_iso()
+        stamp = self._db.clock.now_iso()
         if status == "in_progress":
             await self._db.execute(
                 "UPDATE help_requests SET status = ?, assignee_id = ?, taken_at = ?, last_actor = ? WHERE id = ?",
@@ -193,7 +160,9 @@ class RequestRepository:
         ]
 
     async def mark_escalated(self, request_id: int) -> None:
-        await self._db.execute("UPDATE help_requests SET escalated_at = ? WHERE id = ?", (now_iso(), request_id))
+        await self._db.execute(
+            "UPDATE help_requests SET escalated_at = ? WHERE id = ?", (self._db.clock.now_iso(), request_id)
+        )
 
     async def rate(self, request_id: int, rating: int) -> None:
         await self._db.execute("UPDATE help_requests SET rating = ? WHERE id = ?", (rating, request_id))
@@ -221,5 +190,5 @@ class RequestRepository:
     async def audit(self, actor_id: int, request_id: int | None, action: str, detail: str | None = None) -> None:
         await self._db.execute(
             "INSERT INTO audit_log (actor_id, request_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)",
-            (actor_id, request_id, action, detail, now_iso()),
+            (actor_id, request_id, action, detail, self._db.clock.now_iso()),
         )

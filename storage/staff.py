@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.requests.models import StaffMember
 from storage.database import Database
-from storage.requests import now_iso
-
-
-@dataclass(frozen=True, slots=True)
-class StaffMember:
-    user_id: int
-    center_id: int
-    center_slug: str
-    blocked_bot: bool
 
 
 class StaffRepository:
@@ -23,7 +13,7 @@ class StaffRepository:
     async def add(self, user_id: int, center_id: int) -> bool:
         written = await self._db.execute(
             "INSERT OR IGNORE INTO staff (user_id, center_id, added_at) VALUES (?, ?, ?)",
-            (user_id, center_id, now_iso()),
+            (user_id, center_id, self._db.clock.now_iso()),
         )
         return written.rowcount == 1
 

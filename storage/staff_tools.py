@@ -4,27 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from bot.requests.models import BlockedSender, SavedReply, StaffGroup
 from storage.database import Database
-from storage.requests import now_iso
-
-
-@dataclass(frozen=True, slots=True)
-class StaffGroup:
-    center_id: int
-    chat_id: int
-    is_forum: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SavedReply:
-    id: int
-    center_id: int
-    locale: str
-    title: str
-    text: str
 
 
 class InviteRepository:
@@ -32,7 +15,7 @@ class InviteRepository:
         self._db = connection
 
     async def create(self, token: str, center_id: int, created_by: int, valid_for: timedelta) -> None:
-        expires = (datetime.now(UTC) + valid_for).isoformat(timespec="seconds")
+        expires = self._db.clock.later(valid_for)
         await self._db.execute(
             "INSERT INTO staff_invites (token, center_id, created_by, expires_at) VALUES (?, ?, ?, ?)",
             (token, center_id, created_by, expires),
@@ -43,7 +26,7 @@ class InviteRepository:
         written = await self._db.execute(
             "UPDATE staff_invites SET used_by = ?, used_at = ? WHERE token = ? AND used_by IS NULL "
             "AND expires_at > ? RETURNING center_id",
-            (user_id, now_iso(), token, now_iso()),
+            (user_id, self._db.clock.now_iso(), token, self._db.clock.now_iso()),
         )
         row = written.first()
         return int(row[0]) if row else None
@@ -58,7 +41,7 @@ class GroupRepository:
             await self._db.execute("DELETE FROM center_groups WHERE chat_id = ? OR center_id = ?", (chat_id, center_id))
             await self._db.execute(
                 "INSERT INTO center_groups (center_id, chat_id, is_forum, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)",
-                (center_id, chat_id, int(is_forum), bound_by, now_iso()),
+                (center_id, chat_id, int(is_forum), bound_by, self._db.clock.now_iso()),
             )
 
     async def of_center(self, center_id: int) -> StaffGroup | None:
@@ -114,13 +97,6 @@ class SavedReplyRepository:
         return SavedReply(*row) if row else None
 
 
-@dataclass(frozen=True, slots=True)
-class BlockedSender:
-    user_id: int
-    request_id: int | None
-    blocked_at: str
-
-
 def sender_key(secret: str, user_id: int) -> str:
     """A keyed hash of a Telegram id: the same person always gives the same key, and the key names nobody
     without the secret."""
@@ -146,7 +122,7 @@ class BlockRepository:
             "INSERT INTO blocked_senders (user_id, sender_key, blocked_by, request_id, blocked_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET blocked_by = excluded.blocked_by, "
             "request_id = excluded.request_id, blocked_at = excluded.blocked_at",
-            (user_id, await self.key(user_id), blocked_by, request_id, now_iso()),
+            (user_id, await self.key(user_id), blocked_by, request_id, self._db.clock.now_iso()),
         )
 
     async def unblock(self, user_id: int) -> bool:

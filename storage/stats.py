@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.admin.models import RequestFacts
 from storage.database import Database
-
-
-@dataclass(frozen=True, slots=True)
-class RequestFacts:
-    center_id: int
-    category: str
-    status: str
-    created_at: str
-    taken_at: str | None
-    resolved_at: str | None
-    rating: int | None
 
 
 class StatsRepository:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from storage.database import Database
 
@@ -20,7 +19,7 @@ class UserRepository:
 
     async def touch(self, user_id: int) -> User:
         """The stored user, created on first contact; last_seen_at is refreshed at most once a minute."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = self._db.clock.now_iso()
         await self._db.execute(
             "INSERT INTO users (id, locale, created_at, last_seen_at) VALUES (?, NULL, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at "

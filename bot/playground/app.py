@@ -16,9 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.directory.places import GAZETTEER
 from bot.localapi.people import LocalGroup, LocalUser
 from bot.localapi.server import LocalBotApi
-from bot.services.places import GAZETTEER
 
 STATIC = Path(__file__).with_name("static")
 DEMO_CENTER = "astana-zhanuya"
@@ -61,7 +61,8 @@ class Playground:
         self._cli(env, "centers", "sample")
         self._cli(env, "staff", "add", str(self.people["staff"].user_id), DEMO_CENTER)
         log = (self.root / "data" / "playground-bot.log").open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=log, stderr=log)
+        # The bot runs beside the playground for its whole life: starting it does not block.
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=log, stderr=log)  # noqa: ASYNC220
         log.close()
         await self._wait_for_bot()
         await self._bind_staff_group()

@@ -1,77 +1,19 @@
-"""Parents Academy and pre-marital courses: seats, the waiting list, reminders and what a sign-up must hold."""
+"""Courses' rules: seats, the waiting list, reminders, what a sign-up and a group row hold."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-PROGRAMMES = ("academy", "premarital")
+from bot.courses.models import GroupRow, Signup
+
 # Reminders before each session: a day before, and two hours before.
 REMINDERS = (("day", timedelta(days=1)), ("hours", timedelta(hours=2)))
+
+
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    id: int
-    slug: str
-    programme: str
-    title_kk: str
-    title_ru: str
-    description_kk: str
-    description_ru: str
-
-    def title(self, locale: str) -> str:
-        return self.title_kk if locale == "kk" else self.title_ru
-
-    def description(self, locale: str) -> str:
-        return self.description_kk if locale == "kk" else self.description_ru
-
-
-@dataclass(frozen=True, slots=True)
-class CourseGroup:
-    id: int
-    slug: str
-    topic_id: int
-    center_id: int
-    online: bool
-    language: str
-    seats: int
-    taken: int  # seats of confirmed sign-ups
-    sessions: tuple[datetime, ...]
-
-    @property
-    def free(self) -> int:
-        return max(0, self.seats - self.taken)
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.sessions[0]
-
-    def has_started(self, now: datetime) -> bool:
-        return self.starts_at <= now
-
-
-@dataclass(frozen=True, slots=True)
-class Signup:
-    id: int
-    group_id: int
-    user_id: int
-    name: str
-    phone: str
-    partner_name: str | None
-    partner_user_id: int | None
-    marriage_date: str | None
-    seats: int
-    status: str
-    invite_token: str | None
-
-    def people(self) -> list[int]:
-        """Who receives confirmations and reminders: the one who booked, and a partner who joined."""
-        return [self.user_id] + ([self.partner_user_id] if self.partner_user_id else [])
 
 
 def allocate(capacity: int, taken: int, needed: int) -> str:
@@ -117,18 +59,9 @@ def parse_marriage_date(text: str, today: date) -> date | None:
 
 
 GROUP_CSV_COLUMNS = ("id", "topic", "center", "online", "language", "seats", "sessions")
+
+
 SESSION_FORMAT = "%Y-%m-%d %H:%M"
-
-
-@dataclass(frozen=True, slots=True)
-class GroupRow:
-    slug: str
-    topic: str
-    center: str
-    online: bool
-    language: str
-    seats: int
-    sessions: tuple[datetime, ...]
 
 
 def parse_group_row(

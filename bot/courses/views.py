@@ -12,8 +12,8 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 
-from bot import keyboards
-from bot.callbacks import (
+from bot.core import keyboards
+from bot.core.callbacks import (
     CancelSignupCb,
     ConfirmCancelCb,
     CourseConsentCb,
@@ -24,9 +24,9 @@ from bot.callbacks import (
     SkipCb,
     TopicCb,
 )
-from bot.i18n import LANGUAGE_NAMES, format_km
-from bot.services.centers import Center
-from bot.services.courses import CourseGroup, Signup, Topic
+from bot.core.i18n import LANGUAGE_NAMES, format_km
+from bot.courses.models import CourseGroup, Signup, Topic
+from bot.directory.models import Center
 
 ACADEMY_BUTTON = keyboards.ACADEMY
 PREMARITAL_BUTTON = keyboards.PREMARITAL
@@ -161,9 +161,7 @@ def bad_marriage_date() -> str:
     return _("Please write a date from today on, within two years, as DD.MM.YYYY, or tap Skip.")
 
 
-def confirmed(
-    group: CourseGroup, topic: Topic, center: Center, signup: Signup, zone: ZoneInfo, locale: str, *, reminders: bool
-) -> str:
+def confirmed(group: CourseGroup, topic: Topic, center: Center, zone: ZoneInfo, locale: str, *, reminders: bool) -> str:
     """The sign-up is confirmed; reminders are promised only to whoever asked for them."""
     lines = [
         _("✅ <b>You are signed up!</b>"),
@@ -274,6 +272,15 @@ def staff_signup(signup: Signup, topic: Topic, group: CourseGroup, zone: ZoneInf
     return (
         f"{head}: <b>{escape(topic.title(locale))}</b>, {session_time(group.starts_at, zone, locale)}\n"
         f"{escape(signup.name)}{couple}, {escape(signup.phone)}\n"
+        + _("Seats taken: {taken} of {seats}").format(taken=group.taken, seats=group.seats)
+    )
+
+
+def staff_signup_erased(topic: Topic, group: CourseGroup, zone: ZoneInfo, locale: str) -> str:
+    """A sign-up ended because the person withdrew their consent (or erased their data): nothing names them."""
+    return (
+        _("✖️ Sign-up cancelled: the person withdrew their consent, and their name and phone are not shown")
+        + f": <b>{escape(topic.title(locale))}</b>, {session_time(group.starts_at, zone, locale)}\n"
         + _("Seats taken: {taken} of {seats}").format(taken=group.taken, seats=group.seats)
     )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.centers import Center
-from bot.services.geo import nearest
-from bot.services.places import Place, match_places
+from bot.directory.geo import nearest
+from bot.directory.models import Center
+from bot.directory.places import Place, match_places
 from storage.centers import CenterRepository
 
 NEAREST_COUNT = 3

@@ -1,23 +1,27 @@
-"""Help requests: categories, statuses and who may change them, danger signals, request numbers, phones."""
+"""Help requests' rules: categories, who may change what, danger signals, phone numbers."""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from bot.requests.models import RuleError
+
 CATEGORIES = ("psychological", "legal", "social", "conflict", "child", "violence", "other")
+
+
 CONTACT_METHODS = ("telegram", "phone", "anonymous")
-STATUSES = ("new", "in_progress", "resolved", "transferred", "spam")
-OPEN_STATUSES = ("new", "in_progress")
+
 
 # Which status may follow which; a status not listed as a key is final.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("in_progress", "resolved", "transferred", "spam"),
     "in_progress": ("resolved", "transferred", "spam"),
 }
+
 
 # What signals danger to life or health, as regex fragments matched where a word starts (the text lowercased, ё as
 # е): a stem catches its inflections («нож» → «ножом», «пышақ» → «пышақпен») but not a word that merely contains
@@ -39,61 +43,12 @@ DANGER_STEMS = (
     "ұрады", "ұрды", "ұрып", "ұрамын", "соғады", "өлтір", "қорқыт", "зорла", "зорлық", "суицид", "асылып",
     "асыламын", "өмір сүргім келмейді", "өлгім келеді", "қорлайды", "пышақ", "пышағ",
 )  # fmt: skip
+
+
 DANGER = re.compile(r"(?<!\w)(?:" + "|".join(stem.replace(" ", r"\s+") for stem in DANGER_STEMS) + ")")
 
+
 PHONE_DIGITS = re.compile(r"\D+")
-
-
-class RuleError(Exception):
-    """An action the rules do not allow; the code names which, for the message to the person."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class AlreadySubmitted(Exception):
-    """This draft was sent already: here is the request it became."""
-
-    def __init__(self, request: HelpRequest) -> None:
-        super().__init__(request.number)
-        self.request = request
-
-
-@dataclass(frozen=True, slots=True)
-class HelpRequest:
-    id: int
-    user_id: int | None
-    center_id: int
-    category: str
-    status: str
-    urgent: bool
-    contact_method: str
-    contact_name: str | None
-    phone: str | None
-    locale: str
-    assignee_id: int | None
-    rating: int | None
-    created_at: str
-    safe_contact: str | None = None
-    last_actor: str | None = None  # the staff member who last changed the status
-
-    @property
-    def number(self) -> str:
-        return request_number(self.id)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-
-def request_number(request_id: int) -> str:
-    return f"R-{request_id:06d}"
-
-
-def parse_request_number(text: str) -> int | None:
-    match = re.fullmatch(r"\s*[RrРр]?-?0*(\d{1,9})\s*", text)
-    return int(match.group(1)) if match else None
 
 
 def signals_danger(text: str) -> bool:
@@ -133,3 +88,15 @@ def check_transition(current: str, wanted: str) -> None:
 def may_act(user_id: int, request_center_id: int, staff_centers: set[int], admin_ids: tuple[int, ...]) -> bool:
     """Staff of the request's own center, and admins; nobody else, whatever a button claims."""
     return user_id in admin_ids or request_center_id in staff_centers
+
+
+MAX_PAGE = 10_000
+
+
+def clamp_page(page: int) -> int:
+    """A page number from a button: never trusted, kept within what a query can take."""
+    return min(max(page, 1), MAX_PAGE)
+
+
+def page_count(total: int, per_page: int) -> int:
+    return max(1, math.ceil(total / per_page))

@@ -1,19 +1,18 @@
-"""Texts the bot sends, rendered in the language of the moment; every piece of data is HTML-escaped."""
+"""Texts about centers: lists, cards, opening hours; every piece of data is HTML-escaped."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_datetime, format_time
 
-from bot.i18n import format_km
-from bot.keyboards import N_
-from bot.services.centers import Center
+from bot.core.i18n import format_km
+from bot.core.keyboards import N_
+from bot.directory.models import Center
 
 SERVICE_NAMES = {
     "psychological": N_("psychological counselling"),
@@ -22,58 +21,6 @@ SERVICE_NAMES = {
     "parents_academy": N_("Parents Academy"),
     "premarital": N_("pre-marital courses"),
 }
-
-
-def welcome() -> str:
-    return _(
-        "Welcome! I help families in Kazakhstan reach a Family Support Center.\n\n"
-        "📍 <b>Find a center</b>: the nearest one, by region or by the name of your town.\n"
-        "🆘 <b>Emergency numbers</b> are always one tap away.\n\n"
-        "Choose below what you need."
-    )
-
-
-def menu() -> str:
-    return _("Main menu. Choose what you need, or type the name of your town to find a center.")
-
-
-def help_text() -> str:
-    return _(
-        "<b>What I can do</b>\n"
-        "/centers: find the nearest Family Support Center, its address, hours and phones\n"
-        "/request: ask a center for help in writing\n"
-        "/academy: Parents Academy groups\n"
-        "/premarital: the pre-marital course for couples\n"
-        "/my: your requests and sign-ups\n"
-        "/mydata: what the bot holds about you; /forget: erase it\n"
-        "/sos: emergency numbers\n"
-        "/lang: change the language\n"
-        "/menu: main menu\n"
-        "/cancel: stop what you are doing\n\n"
-        "You can also simply type the name of your city, town or district.\n\n"
-        "Family Support Centers give free psychological, legal and social counselling to families. "
-        "They are not shelters: if you are in danger right now, call 112."
-    )
-
-
-def emergency() -> str:
-    return _(
-        "🆘 <b>If you or someone else is in danger right now, call 112.</b>\n\n"
-        "<b>112</b>: single emergency number (police, ambulance, rescue)\n"
-        "<b>102</b>: police\n"
-        "<b>111</b>: contact center for family, women's and children's rights; you can call or write\n"
-        "<b>150</b>: free 24/7 helpline for children and young people\n\n"
-        "Calls to these numbers are free. A Family Support Center is not a shelter: "
-        "if you need a safe place to stay, 111 and the police will direct you to a crisis center."
-    )
-
-
-def button_gone() -> str:
-    return _("This button is no longer active. Please use the menu.")
-
-
-def not_understood() -> str:
-    return _("Sorry, I did not understand that. Use the menu below, type the name of your town, or send /help.")
 
 
 def center_search_prompt() -> str:
@@ -129,12 +76,12 @@ def center_gone() -> str:
     return _("This center is no longer in the directory. Please search again.")
 
 
-def open_status(center: Center, zone: ZoneInfo, locale: str) -> str | None:
-    """'Open now, until 13:00' or 'Closed now, opens tomorrow at 09:00', from the structured hours."""
+def open_status(center: Center, now: datetime, locale: str) -> str | None:
+    """'Open now, until 13:00' or 'Closed now, opens tomorrow at 09:00', from the structured hours; `now` is the
+    clock's moment in the bot's time zone."""
     schedule = center.opening()
     if schedule is None:
         return None
-    now = datetime.now(zone)
     status = schedule.status(now)
     if status.open:
         return _("🟢 Open now, until {time}").format(time=when(status.change, now, locale))
@@ -154,11 +101,11 @@ def when(moment: datetime | None, now: datetime, locale: str) -> str:
     return format_datetime(moment, "EEEE, HH:mm", tzinfo=moment.tzinfo, locale=locale)
 
 
-def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], locale: str, zone: ZoneInfo) -> str:
+def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], locale: str, now: datetime) -> str:
     lines = [heading, ""]
     for number, (center, distance) in enumerate(found, start=1):
         schedule = center.opening()
-        mark = ("🟢 " if schedule.status(datetime.now(zone)).open else "🔴 ") if schedule else ""
+        mark = ("🟢 " if schedule.status(now).open else "🔴 ") if schedule else ""
         title = f"{number}. {mark}<b>{escape(center.name(locale))}</b>"
         if distance is not None:
             title += " · " + _("{km} km").format(km=format_km(distance, locale))
@@ -168,7 +115,7 @@ def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], loc
     return "\n".join(lines)
 
 
-def center_card(center: Center, locale: str, zone: ZoneInfo) -> str:
+def center_card(center: Center, locale: str, now: datetime) -> str:
     lines = [f"<b>{escape(center.name(locale))}</b>"]
     if center.is_sample:
         lines.append(_("⚠️ <i>Sample data: not a real center's address or phone.</i>"))
@@ -176,7 +123,7 @@ def center_card(center: Center, locale: str, zone: ZoneInfo) -> str:
         "",
         f"📍 {escape(center.address(locale))}, {escape(center.locality(locale))}",
         f"🕘 {escape(center.hours(locale))}",
-        *([status] if (status := open_status(center, zone, locale)) else []),
+        *([status] if (status := open_status(center, now, locale)) else []),
         "☎️ " + ", ".join(escape(phone) for phone in center.phones),
     ]
     if center.services:

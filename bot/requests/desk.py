@@ -10,22 +10,34 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape
 
 from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot import request_views as rv
-from bot.outbox import TOPIC_MARK, OutboxWorker
-from bot.services.centers import Center
-from bot.services.requests import AlreadySubmitted, HelpRequest, RuleError, check_transition, may_act
+from bot.admin.stats import Summary, summarize
+from bot.directory.models import Center, CrisisCenter
+from bot.requests import views as rv
+from bot.requests.models import (
+    AlreadySubmitted,
+    BlockedSender,
+    HelpRequest,
+    NewRequest,
+    RuleError,
+    SavedReply,
+    StaffGroup,
+)
+from bot.requests.rules import check_transition, may_act
+from bot.telegram.outbox import TOPIC_MARK, OutboxWorker
 from storage.centers import CenterRepository
+from storage.crisis import CrisisRepository
 from storage.database import Database
 from storage.outbox import OutboxRepository
-from storage.requests import NewRequest, RequestRepository
+from storage.requests import RequestRepository
 from storage.staff import StaffRepository
 from storage.staff_tools import BlockRepository, GroupRepository, InviteRepository, SavedReplyRepository
+from storage.stats import StatsRepository
 from storage.users import UserRepository
 
 CHUNK = 4000
@@ -51,6 +63,7 @@ class Helpdesk:
     worker: OutboxWorker | None = None
 
     def __post_init__(self) -> None:
+        self.clock = self.db.clock
         self.requests = RequestRepository(self.db)
         self.staff = StaffRepository(self.db)
         self.outbox = OutboxRepository(self.db)
@@ -60,6 +73,8 @@ class Helpdesk:
         self.saved_replies = SavedReplyRepository(self.db)
         self.invites = InviteRepository(self.db)
         self.blocks = BlockRepository(self.db)
+        self.crisis = CrisisRepository(self.db)
+        self.stats = StatsRepository(self.db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -190,7 +205,7 @@ class Helpdesk:
 
     async def escalate_due(self, after: timedelta, now: datetime | None = None) -> list[int]:
         """Requests nobody took within `after` are announced again to their center and to the admins."""
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         escalated = []
         async with self.transaction():
             for request in await self.requests.due_for_escalation((moment - after).isoformat(timespec="seconds")):
@@ -259,6 +274,56 @@ class Helpdesk:
                 await self.staff.mark_reachable(user_id)
             else:
                 await self.staff.mark_blocked(user_id)
+
+    # ---- what handlers read ----
+
+    async def request(self, request_id: int) -> HelpRequest | None:
+        return await self.requests.get(request_id)
+
+    async def request_by_draft(self, user_id: int, draft_id: str) -> HelpRequest | None:
+        return await self.requests.by_draft(user_id, draft_id)
+
+    async def requests_of(self, user_id: int) -> list[HelpRequest]:
+        return await self.requests.of_user(user_id)
+
+    async def open_requests(self, centers: set[int] | None, limit: int, offset: int) -> tuple[list[HelpRequest], int]:
+        return await self.requests.open_in(centers, limit, offset)
+
+    async def center(self, center_id: int) -> Center | None:
+        return await self.centers.get(center_id)
+
+    async def center_by_slug(self, slug: str) -> Center | None:
+        return await self.centers.by_slug(slug)
+
+    async def all_centers(self) -> list[Center]:
+        return await self.centers.all()
+
+    async def centers_of(self, user_id: int) -> set[int]:
+        """The centers a person is staff of."""
+        return await self.staff.centers_of(user_id)
+
+    async def saved_reply(self, reply_id: int) -> SavedReply | None:
+        return await self.saved_replies.get(reply_id)
+
+    async def saved_replies_of(self, center_id: int, locale: str | None = None) -> list[SavedReply]:
+        return await self.saved_replies.for_center(center_id, locale)
+
+    async def group_of_chat(self, chat_id: int) -> StaffGroup | None:
+        return await self.groups.of_chat(chat_id)
+
+    async def blocked_senders(self) -> list[BlockedSender]:
+        return await self.blocks.all()
+
+    async def over_daily_limit(self, user_id: int, per_day: int) -> bool:
+        """Whether the person has sent `per_day` requests in the last 24 hours already."""
+        return await self.requests.count_since(user_id, self.clock.ago(timedelta(days=1))) >= per_day
+
+    async def crisis_center(self, region: str) -> CrisisCenter | None:
+        return await self.crisis.of_region(region)
+
+    async def summary(self) -> Summary:
+        """The coordinators' numbers over every request (facts only: no text, no identity)."""
+        return summarize(await self.stats.rows())
 
     async def locale_of(self, user_id: int) -> str:
         user = await self.users.get(user_id)
@@ -347,9 +412,10 @@ class Helpdesk:
         request: HelpRequest | None,
         notice: bool = False,
         edit: int | None = None,
+        about_user: int | None = None,
     ) -> None:
         """An HTML message to send, or with `edit` the new text of that message; `request` is what it is about,
-        if anything (then it goes into the request's forum topic)."""
+        if anything (then it goes into the request's forum topic); `about_user`, the person it names, if any."""
         params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         if markup is not None:
             params["reply_markup"] = markup.model_dump(exclude_none=True)
@@ -359,7 +425,7 @@ class Helpdesk:
                 target.chat_id, "editMessageText", {"chat_id": target.chat_id, **params}, request and request.id
             )
             return
-        await self._enqueue_plain(target, "sendMessage", params, request, notice=notice)
+        await self._enqueue_plain(target, "sendMessage", params, request, notice=notice, about_user=about_user)
 
     async def _enqueue_with_body(
         self, target: Target, header: str, body: str, markup: Markup, request: HelpRequest
@@ -384,11 +450,12 @@ class Helpdesk:
         params: dict[str, object],
         request: HelpRequest | None,
         notice: bool = False,
+        about_user: int | None = None,
     ) -> None:
         full: dict[str, object] = {"chat_id": target.chat_id, **params}
         if target.topic and request is not None:
             full[TOPIC_MARK] = True  # the worker puts the request's topic here once it exists
-        await self.outbox.enqueue(target.chat_id, method, full, request and request.id, notice=notice)
+        await self.outbox.enqueue(target.chat_id, method, full, request and request.id, notice, about_user)
 
     async def _first_text(self, request: HelpRequest) -> str:
         thread = await self.requests.thread(request.id)

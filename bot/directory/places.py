@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from bot.services.regions import REGIONS
+from bot.directory.regions import REGIONS
 
 # Cyrillic (Kazakh and Russian letters) and the Latin variants people type, folded into one rough
 # Latin skeleton: "Шымкент", "Shymkent" and "Chimkent" come close; ы/и/й/y and q/k end up the same.

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import (
-    AskHereCb,
-    CenterCb,
-    CoursesAtCb,
+from bot.core.callbacks import (
     HideCb,
     LangCb,
-    LocalityCb,
-    NearbyCb,
-    RegionCb,
-    RegionsCb,
-    SosCb,
 )
-from bot.i18n import LANGUAGE_NAMES
-from bot.services.centers import Center
-from bot.services.regions import regions_for_display
+from bot.core.i18n import LANGUAGE_NAMES
 from bot.settings import SUPPORTED_LOCALES
-from storage.centers import Locality
 
 
 def N_(message: str) -> str:
@@ -34,15 +21,35 @@ def N_(message: str) -> str:
 
 
 FIND_CENTER = N_("📍 Find a center")
+
+
 ASK_FOR_HELP = N_("✍️ Ask for help")
+
+
 ACADEMY = N_("👨‍👩‍👧 Parents Academy")
+
+
 PREMARITAL = N_("💍 Pre-marital course")
+
+
 EMERGENCY = N_("🆘 Emergency numbers")
+
+
 LANGUAGE = N_("🌐 Language")
+
+
 HELP = N_("ℹ️ Help")
+
+
 SHARE_LOCATION = N_("📍 Send my location")
+
+
 CHOOSE_REGION = N_("🗺 Choose a region")
+
+
 MAIN_MENU = N_("🏠 Main menu")
+
+
 QUICK_EXIT = N_("🙈 Hide")
 
 
@@ -60,18 +67,6 @@ def main_menu() -> ReplyKeyboardMarkup:
     )
 
 
-def center_search() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=_(SHARE_LOCATION), request_location=True)],
-            [KeyboardButton(text=_(CHOOSE_REGION))],
-            [KeyboardButton(text=_(EMERGENCY)), KeyboardButton(text=_(MAIN_MENU))],
-        ],
-        resize_keyboard=True,
-        input_field_placeholder=_("City, town or district"),
-    )
-
-
 def hide_button(builder: InlineKeyboardBuilder) -> None:
     """The quick exit on an inline keyboard, for dialog steps that show no reply keyboard."""
     builder.button(text=_(QUICK_EXIT), callback_data=HideCb())
@@ -84,47 +79,6 @@ def language_picker(preselected: str | None) -> InlineKeyboardMarkup:
     for code in order:
         tick = "✅ " if code == preselected else ""
         builder.button(text=f"{tick}{LANGUAGE_NAMES[code]}", callback_data=LangCb(code=code))
-    return builder.as_markup()
-
-
-def regions(locale: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for region in regions_for_display(locale):
-        builder.button(text=region.name(locale), callback_data=RegionCb(slug=region.slug))
-    builder.adjust(1, 2)
-    return builder.as_markup()
-
-
-def localities(items: Sequence[Locality], locale: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for item in items:
-        builder.button(text=item.name(locale), callback_data=LocalityCb(id=item.id))
-    builder.button(text=_("⬅️ All regions"), callback_data=RegionsCb())
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def center_choice(centers: Sequence[Center], locale: str, back_to_regions: bool) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for center in centers:
-        builder.button(text=center.name(locale), callback_data=CenterCb(id=center.id))
-    if back_to_regions:
-        builder.button(text=_("⬅️ All regions"), callback_data=RegionsCb())
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def center_card(center: Center) -> InlineKeyboardMarkup:
-    """Actions available at a center; later features add their buttons here."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("✍️ Ask this center for help"), callback_data=AskHereCb(center=center.id))
-    if "parents_academy" in center.services:
-        builder.button(text=_(ACADEMY), callback_data=CoursesAtCb(center=center.id, programme="academy"))
-    if "premarital" in center.services:
-        builder.button(text=_(PREMARITAL), callback_data=CoursesAtCb(center=center.id, programme="premarital"))
-    builder.button(text=_("🔎 Other centers nearby"), callback_data=NearbyCb(id=center.id))
-    builder.button(text=_(EMERGENCY), callback_data=SosCb())
-    builder.adjust(1)
     return builder.as_markup()
 
 

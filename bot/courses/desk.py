@@ -9,14 +9,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import course_views as cv
-from bot.helpdesk import Helpdesk, Target
-from bot.services.consents import CONSENT_VERSIONS
-from bot.services.courses import CourseGroup, Signup, Topic, allocate, promotable, reminder_times
-from bot.services.requests import RuleError
+from bot.courses import views as cv
+from bot.courses.models import CourseGroup, Signup, Topic
+from bot.courses.rules import allocate, promotable, reminder_times
+from bot.directory.models import Center
+from bot.privacy.consents import CONSENT_VERSIONS
+from bot.requests.desk import Helpdesk, Target
+from bot.requests.models import RuleError
 from storage.courses import CourseRepository
 from storage.privacy import PrivacyRepository
 
@@ -32,6 +34,7 @@ class SignupResult:
 class CourseDesk:
     def __init__(self, helpdesk: Helpdesk, zone: ZoneInfo) -> None:
         self.desk = helpdesk
+        self.clock = helpdesk.clock
         self.zone = zone
         self.courses = CourseRepository(helpdesk.db)
         self.privacy = PrivacyRepository(helpdesk.db)
@@ -49,7 +52,7 @@ class CourseDesk:
     ) -> SignupResult:
         """The person has agreed to their sign-up being passed to the center (and, with `reminders`, to
         reminders); both consents are recorded with the sign-up."""
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         async with self.desk.transaction():
             await self._consent(user_id, reminders)
             group = await self.courses.group(group_id)
@@ -77,7 +80,7 @@ class CourseDesk:
     async def join(self, signup_id: int, token: str | None, user_id: int, now: datetime | None = None) -> Signup:
         """The partner joins a couple's booking with its single-use token (or a button carrying its id after
         the token was shown to them)."""
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         async with self.desk.transaction():
             signup = await self.courses.signup(signup_id)
             if signup is None or signup.status == "cancelled" or signup.partner_user_id or signup.invite_token is None:
@@ -96,9 +99,10 @@ class CourseDesk:
                 await self.desk.enqueue(Target(signup.user_id, locale), text, None, None)
         return joined
 
-    async def cancel(self, signup_id: int, user_id: int, now: datetime | None = None) -> Signup:
-        """Either partner may cancel; the seats go to the waiting list, first come first served."""
-        moment = now or datetime.now(UTC)
+    async def cancel(self, signup_id: int, user_id: int, now: datetime | None = None, erased: bool = False) -> Signup:
+        """Either partner may cancel; the seats go to the waiting list, first come first served. With `erased`, the
+        person asked to be forgotten: staff are told a seat freed up, without a name or a phone."""
+        moment = now or self.clock.now()
         async with self.desk.transaction():
             signup = await self.courses.signup(signup_id)
             if signup is None or user_id not in signup.people():
@@ -108,7 +112,7 @@ class CourseDesk:
             await self.courses.set_status(signup.id, "cancelled")
             await self.courses.cancel_reminders(signup.id)
             group, topic = await self._group_and_topic(signup.group_id)
-            await self._tell_staff(signup, group, topic, "cancelled")
+            await self._tell_staff(signup, group, topic, "erased" if erased else "cancelled")
             for other in signup.people():
                 if other != user_id:
                     await self._tell(other, lambda locale: cv.cancelled(topic, locale))
@@ -117,7 +121,7 @@ class CourseDesk:
 
     async def send_due_reminders(self, now: datetime | None = None) -> int:
         """Every reminder due by now, once: marked sent in the same transaction that queues it."""
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         async with self.desk.transaction():
             due = await self.courses.due_reminders(moment)
             for item in due:
@@ -167,10 +171,15 @@ class CourseDesk:
             await self.desk.enqueue(Target(user_id, locale), render(locale), None, None)
 
     async def _tell_staff(self, signup: Signup, group: CourseGroup, topic: Topic, event: str) -> None:
+        """The center's staff are told; the notice names the person, so it is marked as about them."""
         for target in await self.desk.targets(group.center_id):
             with self.desk.i18n.use_locale(target.locale):
-                text = cv.staff_signup(signup, topic, group, self.zone, target.locale, event)
-                await self.desk.enqueue(target, text, None, None)
+                if event == "erased":
+                    text = cv.staff_signup_erased(topic, group, self.zone, target.locale)
+                    await self.desk.enqueue(target, text, None, None)
+                else:
+                    text = cv.staff_signup(signup, topic, group, self.zone, target.locale, event)
+                    await self.desk.enqueue(target, text, None, None, about_user=signup.user_id)
 
     async def _group_and_topic(self, group_id: int) -> tuple[CourseGroup, Topic]:
         group = await self.courses.group(group_id)
@@ -183,3 +192,56 @@ class CourseDesk:
         signup = await self.courses.signup(signup_id)
         assert signup is not None
         return signup
+
+    # ---- what handlers read ----
+
+    async def group(self, group_id: int) -> CourseGroup | None:
+        return await self.courses.group(group_id)
+
+    async def groups(self, topic_id: int) -> list[CourseGroup]:
+        return await self.courses.groups(topic_id)
+
+    async def topic(self, topic_id: int) -> Topic | None:
+        return await self.courses.topic(topic_id)
+
+    async def topics(self, programme: str | None = None) -> list[Topic]:
+        return await self.courses.topics(programme)
+
+    async def center(self, center_id: int) -> Center | None:
+        return await self.desk.centers.get(center_id)
+
+    async def centers(self) -> list[Center]:
+        return await self.desk.centers.all()
+
+    async def signup(self, signup_id: int) -> Signup | None:
+        return await self.courses.signup(signup_id)
+
+    async def signup_by_token(self, token: str) -> Signup | None:
+        return await self.courses.by_token(token)
+
+    async def signups_of(self, user_id: int) -> list[Signup]:
+        return await self.courses.of_user(user_id)
+
+    async def active_signup(self, user_id: int, group_id: int) -> Signup | None:
+        return await self.courses.active_of(user_id, group_id)
+
+    async def waiting(self, group_id: int) -> list[Signup]:
+        return await self.courses.waiting(group_id)
+
+    # ---- staff ----
+
+    async def upcoming_groups(self, centers: set[int] | None, limit: int = 40) -> list[tuple[CourseGroup, Topic]]:
+        """The groups of these centers (None: all) that still have a session ahead, soonest first."""
+        now = self.clock.now()
+        groups = [group for group in await self.courses.groups(center_ids=centers) if group.sessions[-1] > now]
+        topics = {topic.id: topic for topic in await self.courses.topics()}
+        return [(group, topics[group.topic_id]) for group in sorted(groups, key=lambda g: g.starts_at)][:limit]
+
+    async def roster(self, group_id: int, centers: set[int] | None) -> tuple[CourseGroup, Topic, list[Signup]] | None:
+        """Who is coming to a group, for staff of its center (None: an admin); nobody else."""
+        group = await self.courses.group(group_id)
+        if group is None or (centers is not None and group.center_id not in centers):
+            return None
+        topic = await self.courses.topic(group.topic_id)
+        assert topic is not None
+        return group, topic, await self.courses.roster(group.id)

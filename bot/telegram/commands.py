@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot.keyboards import N_
+from bot.core.keyboards import N_
 from bot.settings import SUPPORTED_LOCALES
 
 # Only the commands that work today; later features add theirs here.

@@ -11,8 +11,8 @@ from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import supported_locale
-from bot.services.throttle import Throttle
+from bot.core.i18n import supported_locale
+from bot.telegram.throttle import Throttle
 from storage.centers import CenterRepository
 from storage.chat_log import ChatLog
 from storage.database import Database

@@ -13,8 +13,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 
-from bot import keyboards
-from bot.callbacks import (
+from bot.admin.stats import Summary
+from bot.core import keyboards
+from bot.core.callbacks import (
     BlockCb,
     CategoryCb,
     ConfirmCb,
@@ -37,14 +38,12 @@ from bot.callbacks import (
     TransferToCb,
     UnblockCb,
 )
-from bot.i18n import format_moment
-from bot.keyboards import N_
-from bot.privacy_views import safe_contact_label
-from bot.services.centers import Center
-from bot.services.requests import CATEGORIES, HelpRequest, request_number
-from bot.services.stats import Summary
-from storage.crisis import CrisisCenter
-from storage.staff_tools import BlockedSender, SavedReply
+from bot.core.i18n import format_moment
+from bot.core.keyboards import N_
+from bot.directory.models import Center, CrisisCenter
+from bot.privacy.views import safe_contact_label
+from bot.requests.models import BlockedSender, HelpRequest, SavedReply, request_number
+from bot.requests.rules import CATEGORIES
 
 CATEGORY_NAMES = {
     "psychological": N_("🧠 Psychological help"),
@@ -340,7 +339,7 @@ def answer_sent() -> str:
     return _("Sent.")
 
 
-def my_requests(requests: list[HelpRequest], locale: str, date_of) -> str:  # type: ignore[no-untyped-def]
+def my_requests(requests: list[HelpRequest], date_of) -> str:  # type: ignore[no-untyped-def]
     if not requests:
         return _("You have no requests yet. /request sends one.")
     lines = [_("<b>Your requests</b>"), ""]

@@ -10,10 +10,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ForgetCb, SafeContactCb, WithdrawCb
-from bot.i18n import LANGUAGE_NAMES, format_moment
-from bot.keyboards import N_, hide_button
-from bot.services.requests import HelpRequest, request_number
+from bot.core.callbacks import ForgetCb, SafeContactCb, WithdrawCb
+from bot.core.i18n import LANGUAGE_NAMES, format_moment
+from bot.core.keyboards import N_, hide_button
+from bot.requests.models import HelpRequest, request_number
 
 PURPOSES = {
     "help_request": N_("passing your help requests with your name and phone to the center's staff"),

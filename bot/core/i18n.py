@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 
 from bot.settings import SUPPORTED_LOCALES
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
@@ -53,7 +53,7 @@ def supported_locale(code: str | None) -> str | None:
 class LocaleMiddleware(I18nMiddleware):
     """The stored choice first, then the language Telegram reports, then the default."""
 
-    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:  # noqa: ARG002 -- aiogram passes it by name
         stored = data.get("user")
         if stored is not None and stored.locale:
             return str(stored.locale)

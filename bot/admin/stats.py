@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
-from storage.stats import RequestFacts
+from bot.admin.models import RequestFacts
 
 
 @dataclass

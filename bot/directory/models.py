@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.services.geo import in_kazakhstan
-from bot.services.regions import REGIONS_BY_SLUG
-from bot.services.schedule import Schedule, parse_schedule
+from bot.directory.geo import in_kazakhstan
+from bot.directory.regions import REGIONS_BY_SLUG
+from bot.directory.schedule import Schedule, parse_schedule
 
 SERVICES = ("psychological", "legal", "social", "parents_academy", "premarital")
+
 
 CSV_COLUMNS = (
     "id",
@@ -32,12 +33,19 @@ CSV_COLUMNS = (
     "services",
     "sample",
 )
-# Optional: structured hours for "open now" (see bot.services.schedule) and holiday dates.
+
+
+# Optional: structured hours for "open now" (see bot.directory.schedule) and holiday dates.
 OPTIONAL_COLUMNS = ("schedule", "holidays")
+
 
 # Slugs travel in deep links (start=c_<slug>, 64 characters at most) and stay readable on posters.
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,47}$")
+
+
 PHONE_PATTERN = re.compile(r"^\+7[\d ()-]{9,16}$")
+
+
 SAMPLE_CSV = Path(__file__).resolve().parent.parent / "sample" / "centers.csv"
 
 
@@ -213,3 +221,35 @@ def centers_to_csv(centers: list[Center]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class Locality:
+    id: int
+    region: str
+    name_kk: str
+    name_ru: str
+    latitude: float  # the mean position of its centers
+    longitude: float
+    center_count: int
+
+    def name(self, locale: str) -> str:
+        return self.name_kk if locale == "kk" else self.name_ru
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    inserted: int
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisCenter:
+    region: str
+    name_kk: str
+    name_ru: str
+    phone: str
+    is_sample: bool
+
+    def name(self, locale: str) -> str:
+        return self.name_kk if locale == "kk" else self.name_ru

@@ -4,16 +4,16 @@ anonymisation of resolved requests after RETENTION_DAYS."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from bot import privacy_views as pv
-from bot.courses_desk import CourseDesk
-from bot.helpdesk import Helpdesk
-from bot.services.consents import CONSENT_VERSIONS
-from bot.services.courses import Signup
-from bot.services.requests import HelpRequest
-from storage.privacy import Consent, PrivacyRepository
-from storage.requests import ThreadMessage
+from bot.courses.desk import CourseDesk
+from bot.courses.models import Signup
+from bot.privacy import views as pv
+from bot.privacy.consents import CONSENT_VERSIONS
+from bot.privacy.models import Consent
+from bot.requests.desk import Helpdesk
+from bot.requests.models import HelpRequest, ThreadMessage
+from storage.privacy import PrivacyRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class PersonData:
 class PrivacyDesk:
     def __init__(self, helpdesk: Helpdesk, courses: CourseDesk) -> None:
         self.desk = helpdesk
+        self.clock = helpdesk.clock
         self.courses = courses
         self.store = PrivacyRepository(helpdesk.db)
 
@@ -39,10 +40,12 @@ class PrivacyDesk:
         """What the consent allowed stops: contact details leave the requests, sign-ups are cancelled,
         reminders stop (the reminder query asks for the consent)."""
         if purpose == "course_signup":
-            for signup in await self.courses.courses.of_user(user_id):
-                await self.courses.cancel(signup.id, user_id)
+            for signup in await self.courses.signups_of(user_id):
+                await self.courses.cancel(signup.id, user_id, erased=True)
         async with self.desk.transaction():
             withdrawn = await self.store.withdraw(user_id, purpose)
+            if purpose == "course_signup":
+                await self.store.drop_undelivered_about(user_id)
             if purpose == "help_request":
                 await self.store.strip_contact(user_id)
         return withdrawn
@@ -63,9 +66,9 @@ class PrivacyDesk:
         """Erases the person: profile, sign-ups (their seats go to the waiting list), consents, and the personal
         fields and texts of their requests; staff of open requests are told. Returns how many requests were
         anonymised; only anonymous counts remain."""
-        for signup in await self.courses.courses.of_user(user_id):
+        for signup in await self.courses.signups_of(user_id):
             if signup.user_id == user_id:
-                await self.courses.cancel(signup.id, user_id)
+                await self.courses.cancel(signup.id, user_id, erased=True)
         async with self.desk.transaction():
             request_ids = await self.store.request_ids_of(user_id)
             open_requests = [r for r in [await self.desk.requests.get(i) for i in request_ids] if r and r.is_open]
@@ -81,7 +84,7 @@ class PrivacyDesk:
         return len(request_ids)
 
     async def anonymize_due(self, retention: timedelta, now: datetime | None = None) -> list[int]:
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         async with self.desk.transaction():
             due = await self.store.due_for_retention((moment - retention).isoformat(timespec="seconds"))
             await self.store.anonymize_requests(due)

@@ -1,0 +1,1 @@
+"""What coordinators see: the numbers."""

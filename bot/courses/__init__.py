@@ -1,0 +1,1 @@
+"""Parents Academy and pre-marital courses: groups, seats, sign-ups, reminders."""

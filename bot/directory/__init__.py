@@ -1,0 +1,1 @@
+"""The center directory: centers and their places, hours, search, cards."""

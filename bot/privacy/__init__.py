@@ -1,0 +1,1 @@
+"""The person's data rights: consents, /mydata, /forget, retention."""

@@ -1,0 +1,1 @@
+"""Help requests: the person's request, the staff who answer it, and its delivery."""

@@ -1,1 +1,0 @@
-"""Rules of the domain, free of Telegram: tests call them directly."""

@@ -1,0 +1,1 @@
+"""Talking to Telegram: middlewares, retries, the outbox, the chat log, the command lists."""
