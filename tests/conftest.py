@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -48,7 +49,7 @@ class BotProcess:
     async def start(self) -> None:
         polls_before = self._polls()
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: ASYNC220 -- the bot lives on beside the test; nothing waits
                 [sys.executable, "-m", "bot"],
                 cwd=self.workdir,
                 env=self.env,
@@ -161,3 +162,23 @@ async def choose_language(user: LocalUser, code: str) -> None:
     await user.reply()
     await user.click("Қазақша" if code == "kk" else "Русский")
     await user.reply()
+
+
+async def wait_until(check: Callable[[], bool], what: str, within: float = 15.0) -> None:
+    """Waits for `check()` to hold, polling, for at most `within` seconds: a bound instead of a fixed sleep."""
+    try:
+        async with asyncio.timeout(within):
+            while not check():  # noqa: ASYNC110 -- another process writes what we wait for: no event to await
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        raise AssertionError(f"not within {within} s: {what}") from None
+
+
+def _pending_outbox(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        return int(db.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
+
+
+async def outbox_settled(bot: BotProcess) -> None:
+    """Everything the bot has queued to send is delivered (or has failed for good)."""
+    await wait_until(lambda: _pending_outbox(bot.database) == 0, "the outbox delivers what it holds")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
-from tests.flows import make_staff, send_request
+from tests.e2e.flows import make_staff, send_request
 
 
 async def ask_for_help(user: LocalUser, center: str, category: str, text: str, contact: str) -> dict:

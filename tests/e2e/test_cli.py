@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.centers import SAMPLE_CSV
+from bot.directory.models import SAMPLE_CSV
 from bot.settings import ConfigError, load_settings
 from storage.database import available_migrations
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

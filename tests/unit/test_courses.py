@@ -9,23 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bot import course_views as cv
-from bot.courses_desk import CourseDesk
-from bot.helpdesk import Helpdesk
-from bot.i18n import create_i18n
-from bot.services.courses import (
-    Signup,
-    allocate,
-    clean_name,
-    parse_group_row,
-    parse_marriage_date,
-    promotable,
-    reminder_times,
-)
-from bot.services.requests import RuleError
-from bot.timezone import load_zone
+from bot.core.i18n import create_i18n
+from bot.core.timezone import load_zone
+from bot.courses import views as cv
+from bot.courses.desk import CourseDesk
+from bot.courses.models import NewGroup, Signup
+from bot.courses.rules import allocate, clean_name, parse_group_row, parse_marriage_date, promotable, reminder_times
+from bot.requests.desk import Helpdesk
+from bot.requests.models import RuleError
 from storage.bootstrap import ensure_courses, load_sample_centers
-from storage.courses import NewGroup
 from storage.database import open_migrated
 
 ZONE = load_zone("Asia/Almaty")
@@ -194,7 +186,7 @@ async def test_the_confirmation_promises_reminders_only_when_chosen(tiny: tuple[
     for locale, promise in (("ru", "напомним"), ("kk", "еске саламыз")):
         with desk.desk.i18n.context(), desk.desk.i18n.use_locale(locale):
             texts = {
-                chosen: cv.confirmed(result.group, result.topic, center, result.signup, ZONE, locale, reminders=chosen)
+                chosen: cv.confirmed(result.group, result.topic, center, ZONE, locale, reminders=chosen)
                 for chosen in (False, True)
             }
         assert promise not in texts[False] and "/my" in texts[False]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.centers import SAMPLE_CSV, centers_to_csv, parse_centers_csv
-from bot.services.geo import distance_km, in_kazakhstan, nearest
-from bot.services.places import match_places, skeleton
-from bot.services.regions import REGIONS, regions_for_display
+from bot.directory.geo import distance_km, in_kazakhstan, nearest
+from bot.directory.models import SAMPLE_CSV, centers_to_csv, parse_centers_csv
+from bot.directory.places import match_places, skeleton
+from bot.directory.regions import REGIONS, regions_for_display
 
 
 def test_distance_between_astana_and_almaty() -> None:

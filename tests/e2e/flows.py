@@ -57,3 +57,10 @@ async def send_request(
 ) -> dict[str, Any]:
     await describe_request(citizen, center, text, category)
     return await finish_request(citizen, contact)
+
+
+async def open_topic(user: LocalUser, command: str, topic: str) -> dict:
+    await user.send(command)
+    await user.reply()
+    await user.click(topic)
+    return await user.reply()

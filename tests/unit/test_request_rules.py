@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.requests import (
-    RuleError,
-    check_transition,
-    is_urgent,
-    may_act,
-    normalize_phone,
-    parse_request_number,
-    request_number,
-    signals_danger,
-)
+from bot.requests.models import RuleError, parse_request_number, request_number
+from bot.requests.rules import check_transition, is_urgent, may_act, normalize_phone, signals_danger
 
 
 @pytest.mark.parametrize(

@@ -6,22 +6,29 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.helpdesk import Helpdesk
-from bot.i18n import create_i18n
-from bot.services.requests import RuleError
-from bot.services.stats import summarize
+from bot.admin.models import RequestFacts
+from bot.admin.stats import summarize
+from bot.core.i18n import create_i18n
+from bot.core.timezone import load_zone
+from bot.courses.desk import CourseDesk
+from bot.privacy.desk import PrivacyDesk
+from bot.requests.desk import Helpdesk
+from bot.requests.models import NewRequest, RuleError
 from storage.bootstrap import load_sample_centers
 from storage.centers import CenterRepository
 from storage.database import Database
 from storage.outbox import OutboxRepository
-from storage.requests import NewRequest
-from storage.stats import RequestFacts, StatsRepository
+from storage.stats import StatsRepository
 
 
 @pytest.fixture
 async def desk(db: Database) -> Helpdesk:
     await load_sample_centers(db)
     return Helpdesk(db, create_i18n("kk"), admin_ids=(42,))
+
+
+def privacy_desk(desk: Helpdesk) -> PrivacyDesk:
+    return PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
 
 
 async def submit(desk: Helpdesk, slug: str = "astana-zhanuya", text: str = "Помогите") -> int:
@@ -103,11 +110,8 @@ def test_stats_leave_spam_out_of_help_given() -> None:
 
 
 async def test_retention_anonymises_resolved_requests_at_the_right_time(desk: Helpdesk) -> None:
-    from bot.courses_desk import CourseDesk
-    from bot.privacy import PrivacyDesk
-    from bot.timezone import load_zone
 
-    privacy = PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
+    privacy = privacy_desk(desk)
     request = await desk.requests.get(await submit(desk, text="Личная история"))
     assert request is not None
     resolved = await desk.resolve(request, 42, "Admin")
@@ -140,11 +144,8 @@ async def test_a_notice_recorded_after_it_was_taken_is_brought_up_to_date(desk: 
 
 async def test_erased_words_leave_the_database_files_too(desk: Helpdesk, db: Database, tmp_path) -> None:
     """After /forget the text is gone from the tables, from freed pages and from the WAL file."""
-    from bot.courses_desk import CourseDesk
-    from bot.privacy import PrivacyDesk
-    from bot.timezone import load_zone
 
-    privacy = PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
+    privacy = privacy_desk(desk)
     secret = "QUOKKA-7431-never-keep-me"
     await submit(desk, text=f"Помогите, {secret}")
 
@@ -157,11 +158,8 @@ async def test_erased_words_leave_the_database_files_too(desk: Helpdesk, db: Dat
 
 
 async def test_a_block_outlives_the_blocked_persons_erasure(desk: Helpdesk, db: Database) -> None:
-    from bot.courses_desk import CourseDesk
-    from bot.privacy import PrivacyDesk
-    from bot.timezone import load_zone
 
-    privacy = PrivacyDesk(desk, CourseDesk(desk, load_zone("Asia/Almaty")))
+    privacy = privacy_desk(desk)
     request = await desk.requests.get(await submit(desk))
     assert request is not None
     await desk.block_sender(request, 42, "Admin")

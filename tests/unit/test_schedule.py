@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.services.schedule import parse_schedule
-from bot.timezone import load_zone
+from bot.core.timezone import load_zone
+from bot.directory.schedule import parse_schedule
 
 ZONE = load_zone("Asia/Almaty")
 WEEKDAYS = parse_schedule("mon-fri 09:00-18:00 break 13:00-14:00; sat 10:00-14:00", "2026-12-16")

@@ -14,8 +14,7 @@ from typing import Any
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
-from tests.flows import describe_request
-from tests.test_e2e_courses import open_topic
+from tests.e2e.flows import describe_request, open_topic
 
 ADMIN_ID = 900009
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID)}

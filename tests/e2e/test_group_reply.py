@@ -4,10 +4,10 @@ into the reply box a forced reply opens for them, else a plain message the bot n
 
 from __future__ import annotations
 
-from bot.localapi.people import LocalGroup, LocalUser, inline_buttons, message_text
+from bot.localapi.people import LocalGroup, LocalUser, message_text
 from bot.localapi.server import LocalBotApi
 from tests.conftest import BotProcess, PersonFactory, choose_language
-from tests.flows import make_staff, send_request
+from tests.e2e.flows import make_staff, send_request
 
 
 async def staff_group(
@@ -89,14 +89,3 @@ async def test_a_command_while_the_answer_is_awaited_is_not_sent_as_the_answer(
     await group.reply_with("Тоқтатылды")
     await staff.type_in_group("Бұл жазба емес", group)  # the box closed with /cancel: a plain message now
     assert group.withheld[-1]["text"] == "Бұл жазба емес"
-
-
-async def test_transfer_from_a_group_offers_buttons_not_a_reply_box(
-    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
-) -> None:
-    staff, _, group = await staff_group(running_bot, person, api, "almreg-konaev", -100500004)
-    await request_in_group(person, group, "almreg-konaev", "Вопрос не к нашему центру")
-    notice = group.chat.messages[max(group.chat.messages)]
-    await staff.click("Басқаға беру", notice)
-    choices = await group.reply_with("қай орталыққа")
-    assert inline_buttons(choices) and staff.reply_box(group) is None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 try:
@@ -45,7 +45,7 @@ async def playground(tmp_path: Path) -> AsyncIterator[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "TELEGRAM_"))}
     env.update(PYTHONPATH=str(ROOT), MESSAGE_BURST="500")
     log = (tmp_path / "playground.log").open("wb")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: ASYNC220 -- the playground lives on beside the test
         [sys.executable, "-m", "bot"], cwd=tmp_path, env={**env, "PLAYGROUND_PORT": str(port)},
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -7,10 +7,11 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.core.timezone import load_zone
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
-from bot.timezone import load_zone
 from tests.conftest import BotProcess, PersonFactory, choose_language
+from tests.e2e.flows import open_topic
 
 ADMIN_ID = 900002
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "JOBS_INTERVAL_SECONDS": "0.5"}
@@ -59,13 +60,6 @@ async def sign_up(
     await user.reply_with("номер телефона")
     await user.send(phone)
     await user.click(consent, await user.reply_with("Согласие на обработку"))
-    return await user.reply()
-
-
-async def open_topic(user: LocalUser, command: str, topic: str) -> dict:
-    await user.send(command)
-    await user.reply()
-    await user.click(topic)
     return await user.reply()
 
 
@@ -191,20 +185,3 @@ async def test_reminders_fire_with_a_moved_clock_across_a_restart(
     assert "екі сағаттан кейін" in message_text(await parent.reply_with("екі сағаттан кейін"))
     reminders = [m for m in parent.chat.messages.values() if "Еске салу" in message_text(m)]
     assert len(reminders) == 2  # each once, none for the week after yet
-
-
-async def test_no_reminders_chosen_none_promised(running_bot: BotProcess, person: PersonFactory) -> None:
-    await running_bot.cli(
-        "groups", "add", "--id", "quiet-digital", "--topic", "digital-safety", "--center", "pavlodar-city",
-        "--language", "ru", "--seats", "4", "--session", in_days(9, 16), "--session", in_days(16, 16),
-    )  # fmt: skip
-    quiet, reminded = person("ru"), person("ru")
-    answers = []
-    for user, consent in ((quiet, "без напоминаний"), (reminded, "напоминайте")):
-        await choose_language(user, "ru")
-        listing = await open_topic(user, "/academy", "Цифровая безопасность детей")
-        label = next(label for label in inline_buttons(listing) if "Павлодар" in label and "свободно" in label)
-        answers.append(message_text(await sign_up(user, label, "Ана Бала", consent=consent)))
-    without, with_reminders = answers
-    assert "Вы записаны!" in without and "/my" in without and "напомн" not in without
-    assert "Мы напомним за день и за два часа" in with_reminders

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.throttle import Throttle
+from bot.telegram.throttle import Throttle
 
 
 def test_burst_then_steady_rate() -> None:

@@ -9,10 +9,10 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, compile_catalogs, create_i18n, format_km, format_moment, supported_locale
-from bot.timezone import load_zone
+from bot.core.i18n import LOCALES_DIR, compile_catalogs, create_i18n, format_km, format_moment, supported_locale
+from bot.core.timezone import load_zone
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def catalog(locale: str):  # type: ignore[no-untyped-def]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 import pytest
 
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
-from tests.conftest import BotProcess, PersonFactory, choose_language
-from tests.flows import describe_request, make_admin, make_staff
+from tests.conftest import BotProcess, PersonFactory, choose_language, outbox_settled
+from tests.e2e.flows import describe_request, make_admin, make_staff
 
 ADMIN_ID = 900003
 BOT_ENV = {"ADMIN_IDS": str(ADMIN_ID), "JOBS_INTERVAL_SECONDS": "0.5"}
@@ -60,33 +59,6 @@ async def test_quick_exit_from_the_main_menu(running_bot: BotProcess, person: Pe
     assert [message_text(m) for m in citizen.chat.messages.values()] == ["Дайын."]
 
 
-async def test_mydata_shows_what_is_held_and_a_consent_can_be_withdrawn(
-    running_bot: BotProcess, person: PersonFactory
-) -> None:
-    await make_staff(running_bot, person, "atyrau-city", "Бақыт")
-    citizen = person("ru")
-    await choose_language(citizen, "ru")
-    await describe_request(citizen, "atyrau-city", "Нужна консультация юриста")
-    await citizen.click("Позвоните мне")
-    await citizen.reply_with("номер")
-    await citizen.send("87051234567")
-    await citizen.click("В любое время", await citizen.reply_with("безопасно связаться"))
-    await citizen.click("Согласен", await citizen.reply_with("Согласие"))
-    await citizen.click("Отправить", await citizen.reply_with("Проверьте"))
-    await citizen.reply_with("отправлено в")
-
-    await citizen.send("/mydata")
-    held = await citizen.reply_with("Что бот хранит о вас")
-    text = message_text(held)
-    assert "Нужна консультация юриста" in text and "+7 705 123 45 67" in text
-    assert "передача ваших обращений" in text and "дано:" in text
-    await citizen.click("Отозвать", held)
-    assert "Согласие отозвано" in message_text(await citizen.reply_with("Согласие отозвано"))
-    await citizen.send("/mydata")
-    again = message_text(await citizen.reply_with("Что бот хранит о вас"))
-    assert "отозвано:" in again and "+7 705 123 45 67" not in again  # the phone left the request
-
-
 async def test_forget_leaves_no_personal_field_anywhere(
     running_bot: BotProcess, person: PersonFactory, admin: LocalUser
 ) -> None:
@@ -126,7 +98,7 @@ async def test_forget_leaves_no_personal_field_anywhere(
     assert "заявитель отозвал согласие" not in message_text(notice)
     await staff.reply_with("өтініш иесі келісімін қайтарып алып")
 
-    await asyncio.sleep(1)  # let the outbox settle: nothing it still holds may name her either
+    await outbox_settled(running_bot)  # nothing the outbox held may name her either
     leftovers = find_person(running_bot.database, citizen.id, ("Зарина", "747 987 65 43", "7479876543", "Секретная"))
     assert leftovers == [], leftovers
 

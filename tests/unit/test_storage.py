@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.services.finder import CenterFinder
+from bot.directory.finder import CenterFinder
 from storage.bootstrap import load_sample_centers
 from storage.centers import CenterRepository
 from storage.database import Database, available_migrations, open_migrated
@@ -156,3 +156,31 @@ async def test_a_second_process_waits_for_the_write_lock_instead_of_failing(tmp_
     finally:
         await first.close()
         await second.close()
+
+
+async def test_units_of_work_cancelled_at_any_moment_leave_the_database_usable(db: Database) -> None:
+    """A shutdown cancels tasks wherever they are, also inside BEGIN, COMMIT or ROLLBACK. Each one ends cancelled or
+    done, never with a database error instead (which would hide the cancellation and keep a loop running), and
+    the next unit of work goes through."""
+
+    async def unit(number: int) -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO fsm_states (key, state) VALUES (?, 'x')", (f"c{number}",))
+            await db.fetch_value("SELECT count(*) FROM fsm_states")
+
+    outcomes: list[str] = []
+    for number in range(300):
+        task = asyncio.create_task(unit(number))
+        for _ in range(number % 12):  # cancelled after a different number of steps each time
+            await asyncio.sleep(0)
+        task.cancel()
+        try:
+            await task
+            outcomes.append("done")
+        except asyncio.CancelledError:
+            outcomes.append("cancelled")
+    assert set(outcomes) <= {"done", "cancelled"} and "cancelled" in outcomes
+    assert not db.in_transaction
+    await db.execute("INSERT INTO fsm_states (key, state) VALUES ('after', 'x')")
+    kept = await db.fetch_value("SELECT count(*) FROM fsm_states WHERE key LIKE 'c%'")
+    assert kept == outcomes.count("done")  # what was not committed left nothing behind
