@@ -274,6 +274,12 @@ async def _show_queue(message: Message, centers: set[int] | None, page: int, hel
         await message.answer(text, reply_markup=markup)
 
 
+@router.my_chat_member(F.chat.type.in_(GROUP_CHATS), F.new_chat_member.status.in_({"left", "kicked"}))
+async def removed_from_group(update: ChatMemberUpdated, helpdesk: Helpdesk) -> None:
+    """The bot was removed from a group: if it was a center's staff group, notices go to the staff privately."""
+    await helpdesk.group_lost(update.chat.id)
+
+
 @router.my_chat_member(F.chat.type == "private")
 async def blocked_or_back(update: ChatMemberUpdated, helpdesk: Helpdesk) -> None:
     """Telegram tells the bot when a person blocks or unblocks it; for staff, notices follow that."""

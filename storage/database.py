@@ -23,7 +23,7 @@ import contextvars
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -172,12 +172,6 @@ class Database:
             return await self._write(sql, params)
         async with self._lock:
             return await self._write(sql, params)
-
-    async def execute_many(self, statements: Iterable[tuple[str, Params]]) -> None:
-        """Several writes as one unit of work."""
-        async with self.transaction():
-            for sql, params in statements:
-                await self._write(sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         # One call in the connection's thread: statement, rows and reset together. Run as separate calls, another

@@ -245,6 +245,26 @@ class Helpdesk:
         assert center is not None
         return center
 
+    async def group_lost(self, chat_id: int) -> int:
+        """The bot was removed from a bound staff group (or may no longer write there): the center's notices go to
+        its staff privately again, and every open request of the center is announced to them at once, so that
+        nothing waits in a group nobody can see. Returns how many were announced."""
+        async with self.transaction():
+            group = await self.groups.of_chat(chat_id)
+            if group is None:
+                return 0
+            await self.groups.unbind(chat_id)
+            await self.requests.audit(0, None, "group lost", str(chat_id))
+            requests, _ = await self.requests.open_in({group.center_id}, 1000, 0)
+            center = await self.centers.get(group.center_id)
+            assert center is not None
+            for target in await self.targets(group.center_id):
+                for request in requests:
+                    with self.i18n.use_locale(target.locale):
+                        text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
+                        await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
+            return len(requests)
+
     async def unbind_group(self, chat_id: int, actor_id: int) -> None:
         async with self.transaction():
             await self.groups.unbind(chat_id)

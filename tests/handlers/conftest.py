@@ -23,7 +23,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import GetMe, TelegramMethod
-from aiogram.types import Message, Update, User
+from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update, User
 
 from bot.app import build_dispatcher
 from bot.core.i18n import create_i18n
@@ -202,6 +202,31 @@ class Person:
 def texts(calls: list[TelegramMethod[Any]]) -> str:
     """What the calls show, as one text: message texts, alerts, edits."""
     return "\n".join(str(getattr(call, "text", None) or "") for call in calls)
+
+
+def buttons(calls: list[Any]) -> list[str]:
+    """The inline buttons of the last call that has some."""
+    for call in reversed(calls):
+        markup = getattr(call, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            return [button.text for row in markup.inline_keyboard for button in row]
+    return []
+
+
+def keyboard(calls: list[Any]) -> list[str]:
+    """The reply keyboard of the last call that sends one."""
+    for call in reversed(calls):
+        markup = getattr(call, "reply_markup", None)
+        if isinstance(markup, ReplyKeyboardMarkup):
+            return [button.text for row in markup.keyboard for button in row]
+    return []
+
+
+def only(calls: list[Any], kind: type) -> Any:
+    """The one call of this kind among `calls`."""
+    found = [call for call in calls if isinstance(call, kind)]
+    assert len(found) == 1, calls
+    return found[0]
 
 
 def sent_to(world: World, chat_id: int) -> list[TelegramMethod[Any]]:

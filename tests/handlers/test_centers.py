@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendVenue
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from handlers.centers import CenterSearch
-from tests.handlers.conftest import Person, World, texts
+from tests.handlers.conftest import Person, World, buttons, keyboard, only, texts
 
 ASTANA = {"latitude": 51.16, "longitude": 71.47}
 MOSCOW = {"latitude": 55.75, "longitude": 37.62}
 KK_SEARCH_KEYBOARD = ["📍 Орналасқан жерімді жіберу", "🗺 Облысты таңдау", "🆘 Шұғыл көмек нөмірлері", "🏠 Басты мәзір"]
 RU_SEARCH_KEYBOARD = ["📍 Отправить мою геопозицию", "🗺 Выбрать область", "🆘 Экстренные номера", "🏠 Главное меню"]
-
-
-def buttons(calls: list[Any]) -> list[str]:
-    """The inline buttons of the last call that has some."""
-    for call in reversed(calls):
-        markup = getattr(call, "reply_markup", None)
-        if isinstance(markup, InlineKeyboardMarkup):
-            return [button.text for row in markup.inline_keyboard for button in row]
-    return []
-
-
-def keyboard(calls: list[Any]) -> list[str]:
-    for call in reversed(calls):
-        markup = getattr(call, "reply_markup", None)
-        if isinstance(markup, ReplyKeyboardMarkup):
-            return [button.text for row in markup.keyboard for button in row]
-    return []
-
-
-def only(calls: list[Any], kind: type) -> Any:
-    found = [call for call in calls if isinstance(call, kind)]
-    assert len(found) == 1, calls
-    return found[0]
 
 
 async def ready(world: World, user_id: int, language: str) -> Person:

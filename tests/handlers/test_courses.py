@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, User
+from aiogram.types import User
 
 from bot.courses.models import NewGroup
 from bot.courses.views import session_time
-from tests.handlers.conftest import ADMIN_ID, BOT_ID, Person, World, outbox_texts, texts
+from tests.handlers.conftest import ADMIN_ID, BOT_ID, Person, World, buttons, keyboard, only, outbox_texts, texts
 
 ALMATY = {"latitude": 43.24, "longitude": 76.89}
 PAVLODAR = {"latitude": 52.28, "longitude": 76.97}
@@ -22,33 +22,10 @@ INCLUSIVE = "Дети с особыми образовательными пот�
 STARTED = "Занятия этой группы уже начались: записаться нельзя. Выберите другую."
 
 
-def buttons(calls: list[Any]) -> list[str]:
-    """The inline buttons of the last call that has some."""
-    for call in reversed(calls):
-        markup = getattr(call, "reply_markup", None)
-        if isinstance(markup, InlineKeyboardMarkup):
-            return [button.text for row in markup.inline_keyboard for button in row]
-    return []
-
-
-def keyboard(calls: list[Any]) -> list[str]:
-    for call in reversed(calls):
-        markup = getattr(call, "reply_markup", None)
-        if isinstance(markup, ReplyKeyboardMarkup):
-            return [button.text for row in markup.keyboard for button in row]
-    return []
-
-
 def km(label: str) -> float:
     """The distance in a group's button: '… · Павлодар · 1 006 км · …' is 1006.0."""
     part = next(part for part in label.split(" · ") if part.endswith(" км"))
     return float(part.removesuffix(" км").replace("\xa0", "").replace(",", "."))
-
-
-def only(calls: list[Any], kind: type) -> Any:
-    found = [call for call in calls if isinstance(call, kind)]
-    assert len(found) == 1, calls
-    return found[0]
 
 
 def alert(calls: list[Any]) -> str:

@@ -8,10 +8,10 @@ from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SetMyCommands
-from aiogram.types import BotCommandScopeChat, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import BotCommandScopeChat
 
 from handlers.centers import CenterSearch
-from tests.handlers.conftest import ADMIN_ID, World, texts
+from tests.handlers.conftest import ADMIN_ID, World, buttons, keyboard, texts
 
 KK_MENU = [
     "📍 Орталықты табу",
@@ -34,24 +34,6 @@ RU_MENU = [
     "🙈 Скрыть",
 ]
 EMERGENCY_NUMBERS = ("<b>112</b>", "<b>102</b>", "<b>111</b>", "<b>150</b>")
-
-
-def buttons(calls: list[Any]) -> list[str]:
-    """The inline buttons of the last call that has some."""
-    for call in reversed(calls):
-        markup = getattr(call, "reply_markup", None)
-        if isinstance(markup, InlineKeyboardMarkup):
-            return [button.text for row in markup.inline_keyboard for button in row]
-    return []
-
-
-def keyboard(calls: list[Any]) -> list[str]:
-    """The reply keyboard of the last call that sends one."""
-    for call in reversed(calls):
-        markup = getattr(call, "reply_markup", None)
-        if isinstance(markup, ReplyKeyboardMarkup):
-            return [button.text for row in markup.keyboard for button in row]
-    return []
 
 
 def answer_of(calls: list[Any]) -> AnswerCallbackQuery:

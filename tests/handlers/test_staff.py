@@ -893,3 +893,26 @@ async def test_a_staff_member_who_blocks_the_bot_gets_no_notices_until_back(worl
     assert len(await outbox(world, 42)) == 1
     await chat_member(world, person(world, 52, "ru"), "kicked")  # someone who is not staff: nothing to change
     assert all(not member.blocked_bot or member.user_id == 42 for member in await world.helpdesk.staff.all())
+
+
+async def test_a_staff_group_that_loses_the_bot_hands_its_open_requests_to_the_staff_privately(world: World) -> None:
+    """Removed from the group (or refused there by Telegram): nothing may wait in a group nobody can read."""
+    staff = await staff_member(world, 41, ZHANUYA)
+    await bind_group(world, staff)
+    request = await ask(world, ZHANUYA, "Помогите с документами")
+    assert not [row for row in await outbox(world, staff.id)]  # while the group is bound, notices go there
+
+    kicked = {
+        "chat": {"id": GROUP, "type": "supergroup", "title": "Staff"},
+        "from": {"id": 41, "is_bot": False, "first_name": "Айгүл"},
+        "date": 0,
+        "old_chat_member": {"status": "member", "user": {"id": 123456, "is_bot": True, "first_name": "Otbasy"}},
+        "new_chat_member": {"status": "kicked", "until_date": 0,
+                            "user": {"id": 123456, "is_bot": True, "first_name": "Otbasy"}},
+    }  # fmt: skip
+    await world.feed({"my_chat_member": kicked})
+
+    assert await bound_center(world) is None
+    private = [row for row in await outbox(world, staff.id) if request.number in str(row.get("text"))]
+    assert len(private) == 1  # the open request, announced to its staff at once
+    assert await world.helpdesk.group_lost(GROUP) == 0  # once: the group is not bound any more
