@@ -101,6 +101,9 @@ async def cancel_button(message: Message, state: FSMContext) -> None:
 async def ask_here(
     query: CallbackQuery, callback_data: AskHereCb, state: FSMContext, helpdesk: Helpdesk, settings: Settings
 ) -> None:
+    if await helpdesk.center(callback_data.center) is None:  # a stale card, or forged data: before any writing
+        await query.answer(views.center_gone(), show_alert=True)
+        return
     await query.answer()
     if isinstance(query.message, Message):
         await start_request(query.message, state, helpdesk, settings, query.from_user.id, callback_data.center)

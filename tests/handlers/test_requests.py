@@ -532,22 +532,11 @@ async def test_a_center_gone_from_the_directory_is_said_when_picked_and_when_the
     assert refused_with(gone, "Этого центра больше нет в справочнике. Попробуйте поискать снова.")
     assert await person.state() == "RequestForm:center"
 
-    # A card's button for a center that has left the directory: the dialog ends politely at the summary.
-    await person.press(AskHereCb(center=987654).pack())
-    await person.tap("Другое")
-    await person.send("Нужна консультация")
-    ended = messages(await person.tap("Остаться анонимным"))
-    assert [call.text for call in ended] == ["Этого центра больше нет в справочнике. Попробуйте поискать снова."]
-    assert reply_labels(ended[0])[:2] == MAIN_MENU["ru"]
-    assert await person.state() is None
-
-    await person.press(AskHereCb(center=987654).pack())  # or at the consent, for a named request
-    await person.tap("Другое")
-    await person.send("Нужна консультация")
-    await person.tap("Ответьте мне здесь")
-    ended = messages(await person.tap("Только писать"))
-    assert [call.text for call in ended] == ["Этого центра больше нет в справочнике. Попробуйте поискать снова."]
-    assert await person.state() is None
+    # A card's button for a center that has left the directory (or forged data) is refused at once, before the
+    # person writes their story for nobody.
+    refused = await person.press(AskHereCb(center=987654).pack())
+    assert refused_with(refused, "Этого центра больше нет в справочнике. Попробуйте поискать снова.")
+    assert await person.state() == "RequestForm:center"  # the dialog in progress is kept as it was
     assert await rows(world, "SELECT count(*) FROM help_requests") == [(0,)]
 
 
