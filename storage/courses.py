@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.courses.models import CourseGroup, DueReminder, NewGroup, Signup, Topic
-from storage.database import Database
+from storage.database import Database, Row
 
 _SIGNUP = (
-    "id, group_id, user_id, name, phone, partner_name, partner_user_id, marriage_date, seats, status, invite_token"
+    "id, group_id, user_id, name, phone, partner_name, partner_user_id, marriage_date, seats, status, invite_token, "
+    "wants_reminders"
 )
+
+
+def _signup(row: Row) -> Signup:
+    return Signup(*row[:-1], wants_reminders=bool(row[-1]))
 
 
 def _iso(moment: datetime) -> str:
@@ -146,10 +151,11 @@ class CourseRepository:
         partner_name: str | None = None,
         marriage_date: str | None = None,
         invite_token: str | None = None,
+        wants_reminders: bool = True,
     ) -> int:
         written = await self._db.execute(
             "INSERT INTO signups (group_id, user_id, name, phone, partner_name, marriage_date, seats, status, "
-            "invite_token, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "invite_token, created_at, wants_reminders) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 group_id,
                 user_id,
@@ -161,6 +167,7 @@ class CourseRepository:
                 status,
                 invite_token,
                 self._db.clock.now_iso(),
+                int(wants_reminders),
             ),
         )
         return int(written.lastrowid or 0)
@@ -180,7 +187,7 @@ class CourseRepository:
 
     async def of_user(self, user_id: int) -> list[Signup]:
         return [
-            Signup(*row)
+            _signup(row)
             for row in await self._db.fetch_all(
                 f"SELECT {_SIGNUP} FROM signups WHERE status != 'cancelled' AND (user_id = ? OR partner_user_id = ?) "
                 "ORDER BY id",
@@ -190,7 +197,7 @@ class CourseRepository:
 
     async def waiting(self, group_id: int) -> list[Signup]:
         return [
-            Signup(*row)
+            _signup(row)
             for row in await self._db.fetch_all(
                 f"SELECT {_SIGNUP} FROM signups WHERE group_id = ? AND status = 'waiting' ORDER BY id", (group_id,)
             )
@@ -198,7 +205,7 @@ class CourseRepository:
 
     async def roster(self, group_id: int) -> list[Signup]:
         return [
-            Signup(*row)
+            _signup(row)
             for row in await self._db.fetch_all(
                 f"SELECT {_SIGNUP} FROM signups WHERE group_id = ? AND status != 'cancelled' "
                 "ORDER BY status = 'waiting', id",
@@ -254,4 +261,4 @@ class CourseRepository:
 
     async def _one(self, sql: str, params: tuple[object, ...]) -> Signup | None:
         row = await self._db.fetch_one(sql, params)
-        return Signup(*row) if row else None
+        return _signup(row) if row else None

@@ -66,11 +66,11 @@ class CourseDesk:
             status = allocate(group.seats, await self.courses.taken_seats(group_id), seats)
             token = secrets.token_urlsafe(9) if partner_name else None
             signup_id = await self.courses.create_signup(
-                group_id, user_id, name, phone, seats, status, partner_name, marriage_date, token
+                group_id, user_id, name, phone, seats, status, partner_name, marriage_date, token, reminders
             )
             signup = await self._signup(signup_id)
             if status == "confirmed":
-                await self._schedule(signup, signup.people(), moment)
+                await self._schedule(signup, signup.reminded(), moment)
             group, topic = await self._group_and_topic(group_id)
             await self._tell_staff(signup, group, topic, status)
             waiting = [item.id for item in await self.courses.waiting(group_id)]
@@ -145,7 +145,7 @@ class CourseDesk:
             return
         for signup in promotable(await self.courses.waiting(group_id), group.free):
             await self.courses.set_status(signup.id, "confirmed")
-            await self._schedule(signup, signup.people(), moment)
+            await self._schedule(signup, signup.reminded(), moment)
             group, topic = await self._group_and_topic(group_id)
             for person in signup.people():
                 await self._tell(

@@ -62,10 +62,15 @@ class Signup:
     seats: int
     status: str
     invite_token: str | None
+    wants_reminders: bool = True  # the booker's choice for this sign-up
 
     def people(self) -> list[int]:
-        """Who receives confirmations and reminders: the one who booked, and a partner who joined."""
+        """Who receives confirmations: the one who booked, and a partner who joined."""
         return [self.user_id] + ([self.partner_user_id] if self.partner_user_id else [])
+
+    def reminded(self) -> list[int]:
+        """Who is reminded of the sessions: whoever of `people` asked for it (a partner agrees on joining)."""
+        return [person for person in self.people() if person != self.user_id or self.wants_reminders]
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,3 +191,16 @@ async def test_the_confirmation_promises_reminders_only_when_chosen(tiny: tuple[
             }
         assert promise not in texts[False] and "/my" in texts[False]
         assert promise in texts[True] and "/my" in texts[True]
+
+
+async def test_no_reminders_chosen_for_a_sign_up_means_none_for_it(tiny: tuple[CourseDesk, int]) -> None:
+    """The reminders consent is the person's; the choice is each sign-up's: agreeing once for one group does not
+    bring reminders to a group signed up for without them."""
+    desk, group_id = tiny
+    reminded = await desk.sign_up(group_id, 1, "Ана", "+7 701 000 00 01", now=NOW, reminders=True)
+    other = next(group for group in await desk.courses.groups() if group.id != group_id and not group.online)
+    quiet = await desk.sign_up(other.id, 1, "Ана", "+7 701 000 00 01", now=NOW, reminders=False)
+    assert quiet.waiting_position is None
+    count = "SELECT count(*) FROM reminders WHERE signup_id = ?"
+    assert await desk.desk.db.fetch_value(count, (quiet.signup.id,)) == 0
+    assert await desk.desk.db.fetch_value(count, (reminded.signup.id,)) == 4  # two sessions, two reminders each
