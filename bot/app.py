@@ -113,7 +113,7 @@ async def run_bot(settings: Settings) -> None:
         worker = OutboxWorker(outbox_bot, db)
         helpdesk = Helpdesk(db, i18n, settings.admin_ids, worker)
         worker.on_notice = helpdesk.notice_recorded
-        worker.on_group_lost = helpdesk.group_lost
+        worker.on_refused = helpdesk.recipient_refused
         await build_dispatcher(db, settings, i18n, helpdesk).start_polling(
             bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
         )

@@ -6,7 +6,6 @@ import argparse
 import csv
 import io
 import sys
-from datetime import UTC, datetime
 
 from bot.courses.models import NewGroup
 from bot.courses.rules import GROUP_CSV_COLUMNS, SESSION_FORMAT, parse_group_row
@@ -171,7 +170,7 @@ async def _add_groups(rows: list[dict[str, str]], source: str, db: Database, set
     courses = CourseRepository(db)
     centers = {center.slug: center.id for center in await CenterRepository(db).all()}
     topics = {topic.slug for topic in await courses.topics()}
-    now = datetime.now(UTC)
+    now = db.clock.now()
     parsed, errors = [], []
     for line, values in enumerate(rows, start=2):
         row, problems = parse_group_row(values, settings.zone, now, topics, set(centers))

@@ -86,7 +86,7 @@ async def by_location(
     if not in_kazakhstan(latitude, longitude):
         heading = views.location_outside()
     await message.answer(
-        views.centers_list(heading, list(found), locale, clock.now().astimezone(settings.zone)),
+        views.centers_list(heading, list(found), locale, clock.local(settings.zone)),
         reply_markup=center_keyboards.center_choice([center for center, _ in found], locale, back_to_regions=False),
     )
 
@@ -96,9 +96,7 @@ async def by_place_name(
     message: Message, centers: CenterRepository, i18n: I18n, settings: Settings, clock: Clock
 ) -> None:
     assert message.text is not None
-    if not await answer_place_search(
-        message, message.text, centers, i18n.current_locale, clock.now().astimezone(settings.zone)
-    ):
+    if not await answer_place_search(message, message.text, centers, i18n.current_locale, clock.local(settings.zone)):
         await message.answer(views.place_not_found(message.text), reply_markup=center_keyboards.center_search())
 
 
@@ -128,7 +126,7 @@ async def region_chosen(
     locale = i18n.current_locale
     localities = await centers.localities(region.slug)
     if len(localities) == 1:
-        await _show_locality(query, localities[0].id, centers, locale, clock.now().astimezone(settings.zone))
+        await _show_locality(query, localities[0].id, centers, locale, clock.local(settings.zone))
         return
     if not localities:
         await query.answer(views.no_centers(), show_alert=True)
@@ -147,7 +145,7 @@ async def locality_chosen(
     settings: Settings,
     clock: Clock,
 ) -> None:
-    await _show_locality(query, callback_data.id, centers, i18n.current_locale, clock.now().astimezone(settings.zone))
+    await _show_locality(query, callback_data.id, centers, i18n.current_locale, clock.local(settings.zone))
 
 
 @router.callback_query(CenterCb.filter())
@@ -162,9 +160,7 @@ async def center_chosen(
 ) -> None:
     center = await _center_or_refusal(query, callback_data.id, centers)
     if center is not None:
-        await send_center_card(
-            bot, query.from_user.id, center, i18n.current_locale, clock.now().astimezone(settings.zone)
-        )
+        await send_center_card(bot, query.from_user.id, center, i18n.current_locale, clock.local(settings.zone))
 
 
 @router.callback_query(NearbyCb.filter())
@@ -185,7 +181,7 @@ async def nearby_centers(
     heading = views.place_heading(center.name(locale), len(found))
     await bot.send_message(
         query.from_user.id,
-        views.centers_list(heading, found, locale, clock.now().astimezone(settings.zone)),
+        views.centers_list(heading, found, locale, clock.local(settings.zone)),
         reply_markup=center_keyboards.center_choice([item for item, _ in found], locale, back_to_regions=False),
     )
 

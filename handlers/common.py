@@ -59,7 +59,7 @@ async def open_start_payload(
         center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))
         if center is not None:
             await message.answer(texts.welcome(), reply_markup=keyboards.main_menu())
-            await send_center_card(bot, message.chat.id, center, locale, courses.clock.now().astimezone(courses.zone))
+            await send_center_card(bot, message.chat.id, center, locale, courses.clock.local(courses.zone))
             return
         await message.answer(views.center_gone(), reply_markup=keyboards.main_menu())
         return

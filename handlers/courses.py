@@ -229,7 +229,7 @@ async def signup_phone(message: Message, state: FSMContext, courses: CourseDesk,
 async def marriage_date_given(
     message: Message, state: FSMContext, courses: CourseDesk, i18n: I18n, settings: Settings
 ) -> None:
-    today = courses.clock.now().astimezone(settings.zone).date()
+    today = courses.clock.local(settings.zone).date()
     parsed = parse_marriage_date(message.text or "", today)
     if parsed is None:
         await message.answer(cv.bad_marriage_date())

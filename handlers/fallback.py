@@ -23,9 +23,7 @@ async def free_text(
     message: Message, user: User, centers: CenterRepository, i18n: I18n, settings: Settings, clock: Clock
 ) -> None:
     assert message.text is not None
-    if await answer_place_search(
-        message, message.text, centers, i18n.current_locale, clock.now().astimezone(settings.zone)
-    ):
+    if await answer_place_search(message, message.text, centers, i18n.current_locale, clock.local(settings.zone)):
         return
     if user.locale is None:
         await ask_language(message, i18n)

@@ -325,7 +325,7 @@ async def send_request(
     await keyboards.remove_inline_buttons(query.message)
     text = rv.submitted(replace(request, status="new"), center, i18n.current_locale)  # the same for everyone
     schedule = center.opening()
-    now = helpdesk.clock.now().astimezone(settings.zone)
+    now = helpdesk.clock.local(settings.zone)
     status = schedule.status(now) if schedule else None
     if status is not None and not status.open:
         text += "\n\n" + rv.out_of_hours(views.when(status.change, now, i18n.current_locale))
@@ -436,7 +436,7 @@ async def _warn(message: Message, state: FSMContext, helpdesk: Helpdesk, locale:
 
 
 async def _offer_centers(message: Message, found: list[Center], locale: str, settings: Settings, clock: Clock) -> None:
-    found = open_first(found, clock.now().astimezone(settings.zone))
+    found = open_first(found, clock.local(settings.zone))
     if not found:
         await message.answer(views.no_centers())
         return

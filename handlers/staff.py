@@ -68,27 +68,32 @@ async def _open_request_for_staff(query: CallbackQuery, request_id: int, helpdes
     return request
 
 
+def _in_group(query: CallbackQuery) -> Message | None:
+    """The group message the staff member pressed a button on; None in a private chat."""
+    message = query.message
+    return message if isinstance(message, Message) and message.chat.type != "private" else None
+
+
 async def _prompt(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Asks the staff member for text where they pressed. A bot in privacy mode gets from a group only replies to
     its messages (and commands), so there the question mentions them and carries a ForceReply for them alone:
     their app opens the reply box, and what they type comes back as a reply. The question also says so, for apps
     that show no reply box. The saved replies, if any, follow in a message of their own."""
-    message = query.message
-    if isinstance(message, Message) and message.chat.type != "private":
-        user = query.from_user
-        await message.answer(rv.group_prompt(user.id, user.first_name, text), reply_markup=ForceReply(selective=True))
-        if markup is not None:
-            await message.answer(rv.saved_replies_hint(), reply_markup=markup)
+    group = _in_group(query)
+    if group is None:
+        await _offer(query, text, markup)
         return
-    assert query.bot is not None
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+    user = query.from_user
+    await group.answer(rv.group_prompt(user.id, user.first_name, text), reply_markup=ForceReply(selective=True))
+    if markup is not None:
+        await group.answer(rv.saved_replies_hint(), reply_markup=markup)
 
 
-async def _offer(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Buttons to choose from, where the staff member pressed (nothing to type: no forced reply)."""
-    message = query.message
-    if isinstance(message, Message) and message.chat.type != "private":
-        await message.answer(text, reply_markup=markup)
+async def _offer(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """A message where the staff member pressed (nothing to type: no forced reply)."""
+    group = _in_group(query)
+    if group is not None:
+        await group.answer(text, reply_markup=markup)
         return
     assert query.bot is not None
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

@@ -13,7 +13,6 @@ _CENTER_COLUMNS = (
     "c.services, c.is_sample, c.schedule, c.holidays"
 )
 
-
 _FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
 
 

@@ -97,7 +97,6 @@ class PrivacyRepository:
             ("DELETE FROM consents WHERE user_id = ?", (user_id,)),
             ("DELETE FROM chat_messages WHERE chat_id = ?", (user_id,)),
             ("DELETE FROM outbox WHERE chat_id = ?", (user_id,)),
-            ("DELETE FROM outbox WHERE status = 'pending' AND about_user = ?", (user_id,)),
             ("UPDATE outbox SET about_user = NULL WHERE about_user = ?", (user_id,)),
             ("DELETE FROM staff WHERE user_id = ?", (user_id,)),
             ("UPDATE blocked_senders SET blocked_by = 0 WHERE blocked_by = ?", (user_id,)),
@@ -111,5 +110,6 @@ class PrivacyRepository:
             ("DELETE FROM fsm_states WHERE key LIKE ? OR key LIKE ?", (f"%:{user_id}:%", f"%:{user_id}")),
             ("DELETE FROM users WHERE id = ?", (user_id,)),
         )
+        await self.drop_undelivered_about(user_id)  # before the rows that stay forget whom they were about
         for sql, params in statements:
             await self._db.execute(sql, params)

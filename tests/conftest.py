@@ -182,3 +182,18 @@ def _pending_outbox(database: Path) -> int:
 async def outbox_settled(bot: BotProcess) -> None:
     """Everything the bot has queued to send is delivered (or has failed for good)."""
     await wait_until(lambda: _pending_outbox(bot.database) == 0, "the outbox delivers what it holds")
+
+
+def find_person(database: Path, user_id: int, fragments: tuple[str, ...]) -> list[str]:
+    """Every cell of every table that holds the person's id or a piece of their name, phone or text."""
+    found = []
+    with sqlite3.connect(database) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in db.execute(f"SELECT * FROM {table}"):
+                for value in row:
+                    if value == user_id or (isinstance(value, str) and (
+                        str(user_id) in value.split(":") or any(fragment in value for fragment in fragments)
+                    )):  # fmt: skip
+                        found.append(f"{table}: {row}")
+    return found

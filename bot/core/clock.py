@@ -4,6 +4,7 @@ time by setting the clock, not by editing rows."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 class Clock:
@@ -15,6 +16,10 @@ class Clock:
 
     def now(self) -> datetime:
         return (self._pinned or datetime.now(UTC)) + self._offset
+
+    def local(self, zone: ZoneInfo) -> datetime:
+        """The moment in a time zone: what people are shown, and what opening hours are read in."""
+        return self.now().astimezone(zone)
 
     def now_iso(self) -> str:
         """The moment as stored in the database (UTC, to the second)."""

@@ -44,5 +44,5 @@ class IsStaff(Filter):
             return False
         if event_from_user.id in settings.admin_ids:
             return {"staff_centers": None}
-        centers = await helpdesk.staff.centers_of(event_from_user.id)
+        centers = await helpdesk.centers_of(event_from_user.id)
         return {"staff_centers": centers} if centers else False

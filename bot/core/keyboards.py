@@ -7,10 +7,7 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKe
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.core.callbacks import (
-    HideCb,
-    LangCb,
-)
+from bot.core.callbacks import HideCb, LangCb
 from bot.core.i18n import LANGUAGE_NAMES
 from bot.settings import SUPPORTED_LOCALES
 
@@ -21,35 +18,15 @@ def N_(message: str) -> str:
 
 
 FIND_CENTER = N_("📍 Find a center")
-
-
 ASK_FOR_HELP = N_("✍️ Ask for help")
-
-
 ACADEMY = N_("👨‍👩‍👧 Parents Academy")
-
-
 PREMARITAL = N_("💍 Pre-marital course")
-
-
 EMERGENCY = N_("🆘 Emergency numbers")
-
-
 LANGUAGE = N_("🌐 Language")
-
-
 HELP = N_("ℹ️ Help")
-
-
 SHARE_LOCATION = N_("📍 Send my location")
-
-
 CHOOSE_REGION = N_("🗺 Choose a region")
-
-
 MAIN_MENU = N_("🏠 Main menu")
-
-
 QUICK_EXIT = N_("🙈 Hide")
 
 

@@ -171,15 +171,13 @@ class CourseDesk:
             await self.desk.enqueue(Target(user_id, locale), render(locale), None, None)
 
     async def _tell_staff(self, signup: Signup, group: CourseGroup, topic: Topic, event: str) -> None:
-        """The center's staff are told; the notice names the person, so it is marked as about them."""
+        """The center's staff are told. A notice that names the person is marked as about them (erasing them drops
+        it while undelivered); the one about an erasure names nobody."""
+        about = None if event == "erased" else signup.user_id
         for target in await self.desk.targets(group.center_id):
             with self.desk.i18n.use_locale(target.locale):
-                if event == "erased":
-                    text = cv.staff_signup_erased(topic, group, self.zone, target.locale)
-                    await self.desk.enqueue(target, text, None, None)
-                else:
-                    text = cv.staff_signup(signup, topic, group, self.zone, target.locale, event)
-                    await self.desk.enqueue(target, text, None, None, about_user=signup.user_id)
+                text = cv.staff_signup(signup, topic, group, self.zone, target.locale, event)
+                await self.desk.enqueue(target, text, None, None, about_user=about)
 
     async def _group_and_topic(self, group_id: int) -> tuple[CourseGroup, Topic]:
         group = await self.courses.group(group_id)

@@ -12,7 +12,6 @@ from bot.courses.models import GroupRow, Signup
 # Reminders before each session: a day before, and two hours before.
 REMINDERS = (("day", timedelta(days=1)), ("hours", timedelta(hours=2)))
 
-
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
 
 
@@ -59,7 +58,6 @@ def parse_marriage_date(text: str, today: date) -> date | None:
 
 
 GROUP_CSV_COLUMNS = ("id", "topic", "center", "online", "language", "seats", "sessions")
-
 
 SESSION_FORMAT = "%Y-%m-%d %H:%M"
 

@@ -262,25 +262,20 @@ def reminder(kind: str, topic: Topic, group: CourseGroup, center: Center, start:
 
 
 def staff_signup(signup: Signup, topic: Topic, group: CourseGroup, zone: ZoneInfo, locale: str, event: str) -> str:
+    """A sign-up event for the center's staff. After "erased" (the person withdrew their consent or erased their
+    data) nothing names them."""
     couple = f" + {escape(signup.partner_name)}" if signup.partner_name else ""
     head = {
         "confirmed": _("✍️ New sign-up"),
         "waiting": _("⏳ New sign-up on the waiting list"),
         "cancelled": _("✖️ Sign-up cancelled"),
         "promoted": _("🎉 Moved from the waiting list"),
+        "erased": _("✖️ Sign-up cancelled: the person withdrew their consent, and their name and phone are not shown"),
     }[event]
+    who = "" if event == "erased" else f"{escape(signup.name)}{couple}, {escape(signup.phone)}\n"
     return (
         f"{head}: <b>{escape(topic.title(locale))}</b>, {session_time(group.starts_at, zone, locale)}\n"
-        f"{escape(signup.name)}{couple}, {escape(signup.phone)}\n"
-        + _("Seats taken: {taken} of {seats}").format(taken=group.taken, seats=group.seats)
-    )
-
-
-def staff_signup_erased(topic: Topic, group: CourseGroup, zone: ZoneInfo, locale: str) -> str:
-    """A sign-up ended because the person withdrew their consent (or erased their data): nothing names them."""
-    return (
-        _("✖️ Sign-up cancelled: the person withdrew their consent, and their name and phone are not shown")
-        + f": <b>{escape(topic.title(locale))}</b>, {session_time(group.starts_at, zone, locale)}\n"
+        + who
         + _("Seats taken: {taken} of {seats}").format(taken=group.taken, seats=group.seats)
     )
 

@@ -15,7 +15,6 @@ from bot.directory.schedule import Schedule, parse_schedule
 
 SERVICES = ("psychological", "legal", "social", "parents_academy", "premarital")
 
-
 CSV_COLUMNS = (
     "id",
     "region",
@@ -34,17 +33,13 @@ CSV_COLUMNS = (
     "sample",
 )
 
-
 # Optional: structured hours for "open now" (see bot.directory.schedule) and holiday dates.
 OPTIONAL_COLUMNS = ("schedule", "holidays")
-
 
 # Slugs travel in deep links (start=c_<slug>, 64 characters at most) and stay readable on posters.
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,47}$")
 
-
 PHONE_PATTERN = re.compile(r"^\+7[\d ()-]{9,16}$")
-
 
 SAMPLE_CSV = Path(__file__).resolve().parent.parent / "sample" / "centers.csv"
 

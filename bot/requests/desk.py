@@ -232,10 +232,7 @@ class Helpdesk:
     async def resend_notice(self, request: HelpRequest, target: Target) -> None:
         """The notice again, e.g. opened from /queue; it joins the notices that follow the request's state."""
         async with self.transaction():
-            center = await self._center(request)
-            with self.i18n.use_locale(target.locale):
-                text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
-                await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
+            await self._notice_again(request, target)
 
     async def bind_group(self, center_id: int, chat_id: int, is_forum: bool, bound_by: int) -> Center:
         async with self.transaction():
@@ -244,6 +241,14 @@ class Helpdesk:
             center = await self.centers.get(center_id)
         assert center is not None
         return center
+
+    async def recipient_refused(self, chat_id: int) -> None:
+        """Telegram refused a delivery (403): the bot is no longer in a staff group (the group is let go), or a
+        staff member blocked it (their notices skip them until they come back)."""
+        if await self.groups.of_chat(chat_id) is not None:
+            await self.group_lost(chat_id)
+        else:
+            await self.set_reachable(chat_id, False)
 
     async def group_lost(self, chat_id: int) -> int:
         """The bot was removed from a bound staff group (or may no longer write there): the center's notices go to
@@ -256,13 +261,9 @@ class Helpdesk:
             await self.groups.unbind(chat_id)
             await self.requests.audit(0, None, "group lost", str(chat_id))
             requests, _ = await self.requests.open_in({group.center_id}, 1000, 0)
-            center = await self.centers.get(group.center_id)
-            assert center is not None
             for target in await self.targets(group.center_id):
                 for request in requests:
-                    with self.i18n.use_locale(target.locale):
-                        text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
-                        await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
+                    await self._notice_again(request, target)
             return len(requests)
 
     async def unbind_group(self, chat_id: int, actor_id: int) -> None:
@@ -350,6 +351,13 @@ class Helpdesk:
         return user.locale if user and user.locale else self.i18n.default_locale
 
     # ---- inside (called within a transaction) ----
+
+    async def _notice_again(self, request: HelpRequest, target: Target) -> None:
+        """The request's notice, as it stands now, to one more chat; it joins the notices that follow its state."""
+        center = await self._center(request)
+        with self.i18n.use_locale(target.locale):
+            text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
+            await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
 
     async def _change_status(self, request_id: int, status: str, actor_id: int, actor_name: str) -> HelpRequest:
         """Checked against the stored status, so two staff pressing at once cannot both take it."""

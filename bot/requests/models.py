@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 STATUSES = ("new", "in_progress", "resolved", "transferred", "spam")
 
-
 OPEN_STATUSES = ("new", "in_progress")
 
 

@@ -12,16 +12,13 @@ from bot.requests.models import RuleError
 
 CATEGORIES = ("psychological", "legal", "social", "conflict", "child", "violence", "other")
 
-
 CONTACT_METHODS = ("telegram", "phone", "anonymous")
-
 
 # Which status may follow which; a status not listed as a key is final.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("in_progress", "resolved", "transferred", "spam"),
     "in_progress": ("resolved", "transferred", "spam"),
 }
-
 
 # What signals danger to life or health, as regex fragments matched where a word starts (the text lowercased, ё as
 # е): a stem catches its inflections («нож» → «ножом», «пышақ» → «пышақпен») but not a word that merely contains
@@ -44,9 +41,7 @@ DANGER_STEMS = (
     "асыламын", "өмір сүргім келмейді", "өлгім келеді", "қорлайды", "пышақ", "пышағ",
 )  # fmt: skip
 
-
 DANGER = re.compile(r"(?<!\w)(?:" + "|".join(stem.replace(" ", r"\s+") for stem in DANGER_STEMS) + ")")
-
 
 PHONE_DIGITS = re.compile(r"\D+")
 

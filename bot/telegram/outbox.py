@@ -32,7 +32,6 @@ from aiogram.types import ForumTopic, Message
 from storage.database import Database
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.requests import RequestRepository
-from storage.staff import StaffRepository
 from storage.staff_tools import GroupRepository
 
 log = logging.getLogger(__name__)
@@ -68,14 +67,13 @@ class OutboxWorker:
         self._db = db
         self._outbox = OutboxRepository(db)
         self._requests = RequestRepository(db)
-        self._staff = StaffRepository(db)
         self._groups = GroupRepository(db)
         self._tick = tick
         self._wake = asyncio.Event()
         # Told where each staff notice landed (set by the app: the help desk brings a late one up to date).
         self.on_notice: Callable[[int, int, int], Awaitable[None]] | None = None
-        # Told when a staff group refuses the bot (set by the app: the help desk sends its notices privately again).
-        self.on_group_lost: Callable[[int], Awaitable[object]] | None = None
+        # Told of a chat that refused the bot with 403 (set by the app: the help desk decides what follows).
+        self.on_refused: Callable[[int], Awaitable[object]] | None = None
         # What each recent message shows, so an edit that would change nothing is not sent (Telegram refuses it).
         self._shown: OrderedDict[tuple[int, int], str] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
@@ -159,10 +157,8 @@ class OutboxWorker:
         except TelegramForbiddenError:
             log.warning("outbox %s: the recipient blocked the bot", item.id)  # no ids of people in logs
             await self._outbox.mark_failed(item.id, "403")
-            if item.chat_id < 0 and self.on_group_lost is not None:  # a group: the bot was removed from it
-                await self.on_group_lost(item.chat_id)
-            else:
-                await self._staff.mark_blocked(item.chat_id)
+            if self.on_refused is not None:
+                await self.on_refused(item.chat_id)
         except TelegramBadRequest as error:
             if "not modified" in error.message:
                 await self._outbox.mark_sent(item.id)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
-from tests.conftest import BotProcess, PersonFactory, choose_language, outbox_settled
+from tests.conftest import BotProcess, PersonFactory, choose_language, find_person, outbox_settled
 from tests.e2e.flows import describe_request, make_admin, make_staff
 
 ADMIN_ID = 900003
@@ -101,18 +99,3 @@ async def test_forget_leaves_no_personal_field_anywhere(
     await outbox_settled(running_bot)  # nothing the outbox held may name her either
     leftovers = find_person(running_bot.database, citizen.id, ("Зарина", "747 987 65 43", "7479876543", "Секретная"))
     assert leftovers == [], leftovers
-
-
-def find_person(database, user_id: int, fragments: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
-    """Every cell of every table that holds the person's id or a piece of their name, phone or text."""
-    found = []
-    with sqlite3.connect(database) as db:
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            for row in db.execute(f"SELECT * FROM {table}"):
-                for value in row:
-                    if value == user_id or (isinstance(value, str) and (
-                        str(user_id) in value.split(":") or any(fragment in value for fragment in fragments)
-                    )):  # fmt: skip
-                        found.append(f"{table}: {row}")
-    return found

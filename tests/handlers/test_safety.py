@@ -6,9 +6,7 @@ bot's own side: which ids it asks to delete, what it says, what it stores and er
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from aiogram.types import ReplyKeyboardRemove
 from bot.core.callbacks import ForgetCb
 from bot.telegram.message_log import MessageLogMiddleware
 from storage.chat_log import ChatLog
+from tests.conftest import find_person
 from tests.handlers.conftest import ADMIN_ID, World, outbox_texts, texts
 from tests.handlers.test_requests import (
     BUTTON_GONE,
@@ -75,21 +74,6 @@ async def logged_ids(world: World, chat_id: int) -> list[int]:
 
 def deleted(calls: list[TelegramMethod[Any]]) -> list[int]:
     return [message_id for call in calls if isinstance(call, DeleteMessages) for message_id in call.message_ids]
-
-
-def find_person(database: Path, user_id: int, fragments: tuple[str, ...]) -> list[str]:
-    """Every cell of every table that holds the person's id or a piece of their name, phone or text."""
-    found = []
-    with sqlite3.connect(database) as db:
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            for row in db.execute(f"SELECT * FROM {table}"):
-                for value in row:
-                    if value == user_id or (isinstance(value, str) and (
-                        str(user_id) in value.split(":") or any(fragment in value for fragment in fragments)
-                    )):  # fmt: skip
-                        found.append(f"{table}: {row}")
-    return found
 
 
 # ---- the quick exit ----

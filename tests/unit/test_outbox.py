@@ -52,7 +52,7 @@ async def test_a_group_that_refuses_the_bot_hands_its_requests_to_the_staff_priv
     bot = Bot("123456:OUTBOX-TEST", session=session)
     worker = OutboxWorker(bot, db)
     desk = Helpdesk(db, create_i18n("kk"), admin_ids=(), worker=worker)
-    worker.on_group_lost = desk.group_lost
+    worker.on_refused = desk.recipient_refused
     center = await desk.center_by_slug("astana-zhanuya")
     assert center is not None
     await desk.staff.add(41, center.id)
