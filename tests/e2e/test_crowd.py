@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.localapi.people import LocalUser, inline_buttons, message_text
 from bot.localapi.server import LocalBotApi
-from tests.conftest import BotProcess, PersonFactory, choose_language
+from tests.conftest import BotProcess, PersonFactory, choose_language, outbox_settled, wait_until
 from tests.e2e.flows import describe_request, open_topic
 
 ADMIN_ID = 900009
@@ -44,6 +44,18 @@ async def ready_to_send(citizen: LocalUser, center: str) -> dict[str, Any]:
     await describe_request(citizen, center, f"Нужна консультация психолога, {citizen.id}")
     await citizen.click("Остаться анонимным")
     return await citizen.reply_with("Проверьте ваше обращение")
+
+
+def button_data(message: dict[str, Any], text: str) -> str:
+    rows = message["reply_markup"]["inline_keyboard"]
+    return next(button["callback_data"] for row in rows for button in row if text in button["text"])
+
+
+def stored_requests(bot: BotProcess, people: list[LocalUser]) -> int:
+    """How many requests these people have stored."""
+    with sqlite3.connect(bot.database) as db:
+        sql = "SELECT count(*) FROM help_requests WHERE user_id BETWEEN ? AND ?"
+        return int(db.execute(sql, (people[0].id, people[-1].id)).fetchone()[0])
 
 
 async def browse(visitor: LocalUser) -> None:
@@ -160,3 +172,52 @@ async def test_fifty_sign_ups_and_fifty_erasures_at_once(
         assert db.execute(f"SELECT count(*) FROM users WHERE id IN ({marks})", ids).fetchone()[0] == 0
         assert db.execute(f"SELECT count(*) FROM signups WHERE user_id IN ({marks})", ids).fetchone()[0] == 0
     assert await sos_is_answered_at_once(person) < 1.0
+
+
+async def test_a_kill_9_in_the_middle_of_a_burst_leaves_every_request_whole_and_sent_once(
+    running_bot: BotProcess, person: PersonFactory, api: LocalBotApi
+) -> None:
+    """A hundred people press Send and the process is killed (SIGKILL) while it works through them. What was
+    committed is whole (the request, its text and its notice) and nothing is half-stored; after the restart the
+    taps Telegram still holds are handled again, each person ends with exactly one request however often they
+    tap, and every request reaches the staff."""
+    admin = await the_admin(api)
+    citizens = [person("ru") for _ in range(100)]
+    summaries = await in_waves([lambda c=c: ready_to_send(c, "pavlodar-city") for c in citizens])
+    sends = [button_data(summary, "Отправить") for summary in summaries]
+
+    for citizen, summary, data in zip(citizens, summaries, sends, strict=True):  # taps, not waiting for answers
+        query = {"id": api.new_callback_id(), "from": api.users[citizen.id], "chat_instance": str(citizen.id),
+                 "message": summary, "data": data}  # fmt: skip
+        await api.push_update({"callback_query": query})
+    await wait_until(lambda: stored_requests(running_bot, citizens) >= 10, "the bot is working through the burst")
+    assert running_bot.process is not None
+    running_bot.process.kill()  # no shutdown of any kind
+    running_bot.process.wait()
+    running_bot.process = None
+    stored_at_kill = stored_requests(running_bot, citizens)
+    assert stored_at_kill < len(citizens), "the kill came too late to prove anything"
+
+    with sqlite3.connect(running_bot.database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        half_stored = db.execute(
+            "SELECT count(*) FROM help_requests r WHERE NOT EXISTS (SELECT 1 FROM request_messages m "
+            "WHERE m.request_id = r.id) OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.request_id = r.id AND o.notice)"
+        ).fetchone()[0]
+    assert half_stored == 0
+
+    await running_bot.start()
+    for citizen, summary, data in zip(citizens, summaries, sends, strict=True):  # and whoever got silence taps again
+        await citizen.click_data(data, summary)
+    await outbox_settled(running_bot)
+    with sqlite3.connect(running_bot.database) as db:
+        per_person = db.execute(
+            "SELECT user_id, count(*) FROM help_requests WHERE user_id BETWEEN ? AND ? GROUP BY user_id",
+            (citizens[0].id, citizens[-1].id),
+        ).fetchall()
+        numbers = [f"R-{row[0]:06d}" for row in db.execute(
+            "SELECT id FROM help_requests WHERE user_id BETWEEN ? AND ?", (citizens[0].id, citizens[-1].id)
+        )]  # fmt: skip
+    assert len(per_person) == len(citizens) and {count for _, count in per_person} == {1}
+    noticed = " ".join(message_text(m) for m in admin.chat.messages.values())
+    assert all(number in noticed for number in numbers), "every request reaches the staff"
