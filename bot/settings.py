@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.timezone import load_zone
@@ -37,6 +38,26 @@ class Settings(BaseSettings):
     # Long polling wait, seconds; tests shorten it so the bot stops quickly.
     polling_timeout: int = Field(default=10, ge=0, le=50)
 
+    # ---- running as a service ----
+    # With WEBHOOK_URL, updates arrive as webhook calls (aiohttp, on WEBHOOK_HOST:WEBHOOK_PORT at the URL's path)
+    # instead of long polling; Telegram's calls carry WEBHOOK_SECRET, and a call without it is refused.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"  # a service listens on every interface, behind its proxy
+    webhook_port: int = Field(default=8081, ge=1, le=65535)
+    # With REDIS_URL, dialog state and the per-person rate limit live in Redis, shared by every instance.
+    redis_url: str | None = None
+    # /healthz, /readyz and /metrics on HEALTH_HOST:HEALTH_PORT; 0 (the default for a run on a laptop) is off.
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(default=0, ge=0, le=65535)
+    # /readyz fails when the oldest due outbox row has waited longer than this.
+    outbox_stuck_seconds: float = Field(default=300, gt=0)
+    log_format: Literal["text", "json"] = "text"
+    # Telegram's sending limits, which the outbox keeps to before Telegram has to refuse.
+    send_per_second: float = Field(default=30, gt=0)
+    send_per_chat_second: float = Field(default=1, gt=0)
+    send_per_group_minute: float = Field(default=20, gt=0)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -55,6 +76,11 @@ class Settings(BaseSettings):
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
     @field_validator("telegram_api_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
@@ -65,10 +91,40 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database(cls, value: str) -> str:
+        if value.startswith(("postgresql://", "postgres://")):
+            return value
         if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH is supported, e.g. sqlite:///data/otbasy.db")
+            raise ValueError(
+                "expected sqlite:///PATH (e.g. sqlite:///data/otbasy.db) or postgresql://USER:PASSWORD@HOST/DB"
+            )
         if len(value) == len("sqlite:///"):
             raise ValueError("the path after sqlite:/// is empty")
+        return value
+
+    @field_validator("webhook_url", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (Telegram calls only https; http:// is for local tests)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
     @field_validator("timezone")
@@ -77,9 +133,20 @@ class Settings(BaseSettings):
         load_zone(value)
         return value
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URL is set but WEBHOOK_SECRET is not: every webhook call must be checked")
+        return self
+
     @property
     def database_path(self) -> Path:
+        """The SQLite file (only meaningful when DATABASE_URL is sqlite:///...)."""
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
 
     @property
     def zone(self) -> ZoneInfo:
