@@ -3,7 +3,8 @@
 
     python3 dev.py run    # create .venv, install, compile catalogs, then start the bot (or, without BOT_TOKEN,
                           # the playground: the bot in a browser at http://127.0.0.1:8080)
-    python3 dev.py test   # the same set-up (and Chromium, where it can be installed), then every test
+    python3 dev.py test   # the same set-up (and Chromium, PostgreSQL and Redis, where they can be
+                          # installed), then every test
 
 Extra arguments go to the command: `python3 dev.py test -k centers`, `python3 dev.py run centers links`.
 """
@@ -41,18 +42,26 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
-def ensure_browser() -> None:
-    """Debian's Chromium for the playground's browser test, where this machine lets us install it (root, apt).
-    Elsewhere that one test is skipped and says why."""
-    if shutil.which("chromium") or shutil.which("chromium-browser") or not shutil.which("apt-get"):
+def ensure_test_servers() -> None:
+    """Debian's Chromium (the playground's browser test), PostgreSQL and Redis (the service tests), where this
+    machine lets us install them (root, apt). Where one cannot be had, the tests that need it are skipped and say
+    why; each test starts its own private server on a free port in a temporary folder."""
+    missing = [
+        package
+        for package, found in (
+            ("chromium", shutil.which("chromium") or shutil.which("chromium-browser")),
+            ("postgresql", shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))),
+            ("redis-server", shutil.which("redis-server")),
+        )
+        if not found
+    ]
+    if not missing or not shutil.which("apt-get") or (hasattr(os, "geteuid") and os.geteuid() != 0):
         return
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        return
-    print("installing chromium for the browser test", flush=True)
+    print(f"installing {', '.join(missing)} for the tests", flush=True)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, **quiet)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False, **quiet)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], env=env, check=False, **quiet)
 
 
 def compile_catalogs() -> None:
@@ -70,7 +79,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         # The bot migrates the database and loads the sample centers into an empty directory itself.
         return subprocess.call([str(PYTHON), "-m", "bot", *rest])
-    ensure_browser()
+    ensure_test_servers()
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest])
 
 

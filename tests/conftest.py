@@ -8,7 +8,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,44 @@ import pytest
 from bot.localapi.people import LocalUser
 from bot.localapi.server import LocalBotApi
 from storage.database import Database, open_migrated
+from tests.servers import Postgres, Redis, ServerUnavailable, start_postgres, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    """One private PostgreSQL for the run; each test that asks for `postgres_url` gets a database of its own."""
+    try:
+        server = start_postgres()
+    except ServerUnavailable as reason:
+        pytest.skip(f"PostgreSQL unavailable: {reason}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: Postgres) -> str:
+    """A new, empty database on the private server."""
+    import asyncpg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(postgres_server.url())
+    try:
+        await connection.execute(f"CREATE DATABASE {name}")
+    finally:
+        await connection.close()
+    return postgres_server.url(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
+    try:
+        server = start_redis(tmp_path_factory.mktemp("redis"))
+    except ServerUnavailable as reason:
+        pytest.skip(f"Redis unavailable: {reason}")
+    yield server
+    server.stop()
 
 
 @pytest.fixture
