@@ -313,11 +313,13 @@ async def send_request(
         return
     method = data["contact_method"]
     try:
-        async with helpdesk.transaction():  # the request, its notices and the end of the dialog: all or nothing
+        async with helpdesk.transaction():  # the request, its consent and its notices: all or nothing
             if method != "anonymous":  # the person agreed to this wording on the previous step
                 await privacy.give(user_id, "help_request")
             request = await helpdesk.submit(_new_request(data, query.from_user, center, i18n.current_locale))
-            await state.clear()
+        # Only once the request is stored: dialog state may live in Redis, outside the transaction. Killed in
+        # between, the draft survives and a second tap is answered with the request's number.
+        await state.clear()
     except AlreadySubmitted as done:  # the other tap won the race
         await query.answer(rv.already_submitted(done.request), show_alert=True)
         return

@@ -3,6 +3,7 @@ anonymisation of resolved requests after RETENTION_DAYS."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,11 +26,15 @@ class PersonData:
 
 
 class PrivacyDesk:
-    def __init__(self, helpdesk: Helpdesk, courses: CourseDesk) -> None:
+    def __init__(
+        self, helpdesk: Helpdesk, courses: CourseDesk, forget_dialogs: Callable[[int], Awaitable[object]] | None = None
+    ) -> None:
         self.desk = helpdesk
         self.clock = helpdesk.clock
         self.courses = courses
         self.store = PrivacyRepository(helpdesk.db)
+        # Dialog state kept outside the database (Redis) is erased by this; the database's own goes in erase_person.
+        self.forget_dialogs = forget_dialogs
 
     async def give(self, user_id: int, *purposes: str) -> None:
         async with self.desk.transaction():
@@ -80,6 +85,8 @@ class PrivacyDesk:
                 for target in await self.desk.targets(request.center_id):
                     with self.desk.i18n.use_locale(target.locale):
                         await self.desk.enqueue(target, pv.person_withdrew(request), None, request)
+        if self.forget_dialogs is not None:
+            await self.forget_dialogs(user_id)
         await self.desk.db.checkpoint_if_erased()  # the erased words leave the WAL too, not only the tables
         return len(request_ids)
 

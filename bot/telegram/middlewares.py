@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,7 +11,7 @@ from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n
 
 from bot.core.i18n import supported_locale
-from bot.telegram.throttle import Throttle
+from bot.telegram.throttle import RateLimit, Verdict
 from storage.centers import CenterRepository
 from storage.chat_log import ChatLog
 from storage.database import Database
@@ -46,12 +45,12 @@ class RepositoryMiddleware(BaseMiddleware):
 
 class ThrottleMiddleware(BaseMiddleware):
     """Drops a person's updates beyond the rate limit before any database work, so a flood from one
-    person does not slow anyone else; they are told, politely and rarely, to slow down."""
+    person does not slow anyone else; they are told, politely and rarely, to slow down. The limit is kept in
+    memory (`Throttle`) or, with several instances, in Redis (`RedisThrottle`)."""
 
-    def __init__(self, throttle: Throttle, i18n: I18n) -> None:
+    def __init__(self, throttle: RateLimit, i18n: I18n) -> None:
         self._throttle = throttle
         self._i18n = i18n
-        self._seen = 0
 
     async def __call__(
         self,
@@ -62,13 +61,10 @@ class ThrottleMiddleware(BaseMiddleware):
         user: TgUser | None = data.get("event_from_user")
         if user is None or user.is_bot:
             return await handler(event, data)
-        now = time.monotonic()
-        self._seen += 1
-        if self._seen % 1000 == 0:
-            self._throttle.forget_idle(now)
-        if self._throttle.allow(user.id, now):
+        verdict = await self._throttle.check(user.id)
+        if verdict is Verdict.ALLOW:
             return await handler(event, data)
-        if self._throttle.should_warn(user.id, now) and isinstance(event, Update):
+        if verdict is Verdict.WARN and isinstance(event, Update):
             await self._warn(event, user, data)
         return None
 

@@ -7,8 +7,8 @@ import logging
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,13 @@ class RetryMiddleware(BaseRequestMiddleware):
                     raise
                 log.warning("%s: flood limit, retrying in %s s", method.__api_method__, error.retry_after)
                 await asyncio.sleep(error.retry_after)
+            except TelegramBadRequest as error:
+                if isinstance(method, AnswerCallbackQuery) and _expired(error):
+                    # Answered already (by an instance killed before it acknowledged the update) or too late:
+                    # nothing changes for the person, and the handler goes on.
+                    log.info("answerCallbackQuery: the query expired or was answered already")
+                    return Response[TelegramType](ok=True, result=True)  # type: ignore[arg-type]
+                raise
             except (TelegramServerError, TelegramNetworkError) as error:
                 if attempt == self.attempts:
                     raise
@@ -43,3 +50,7 @@ class RetryMiddleware(BaseRequestMiddleware):
                 log.warning("%s: %s, retrying in %.1f s", method.__api_method__, type(error).__name__, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _expired(error: TelegramBadRequest) -> bool:
+    return "query is too old" in error.message or "query ID is invalid" in error.message
