@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
 
+from bot.ops.logs import setup_logging
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -19,10 +19,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Settings come from the environment or .env (see .env.example).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot with long polling (the default); without BOT_TOKEN, the playground")
+    commands.add_parser(
+        "run", help="run the bot (long polling, or a webhook with WEBHOOK_URL); without BOT_TOKEN, the playground"
+    )
     playground = commands.add_parser("playground", help="the bot in a browser, offline, with no bot token")
     playground.add_argument("--port", type=int, default=int(os.environ.get("PLAYGROUND_PORT", "8080")))
     commands.add_parser("migrate", help="apply database migrations and exit")
+    database = commands.add_parser("db", help="the database as a whole").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    copy = database.add_parser("copy", help="copy every row into a new, empty database (SQLite <-> PostgreSQL)")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL", help="e.g. sqlite:///data/otbasy.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL", help="e.g. postgresql://u:p@host/otbasy")
 
     centers = commands.add_parser("centers", help="the center directory").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -85,11 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        setup_logging(settings)
         return asyncio.run(dispatch(args, settings))
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -116,11 +120,14 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command in (None, "run"):
         from bot.app import run_bot
 
-        print("BOT_TOKEN is set: starting the bot with long polling", flush=True)
+        mode = f"a webhook on port {settings.webhook_port}" if settings.webhook_url else "long polling"
+        print(f"BOT_TOKEN is set: starting the bot with {mode}", flush=True)
         await run_bot(settings)
         return 0
     if args.command == "migrate":
         return await cli.migrate_command(settings)
+    if args.command == "db":
+        return await cli.copy_command(args.source, args.target)
     if args.command == "staff":
         return await cli.staff_command(args, settings)
     if args.command == "replies":

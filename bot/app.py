@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -15,6 +17,8 @@ from aiogram.utils.i18n import I18n
 from bot.core.i18n import LocaleMiddleware, create_i18n
 from bot.courses.desk import CourseDesk
 from bot.jobs import run_jobs, timed_jobs
+from bot.ops.health import start_health_server, stop_health_server
+from bot.ops.metrics import Metrics
 from bot.privacy.desk import PrivacyDesk
 from bot.requests.desk import Helpdesk
 from bot.settings import ConfigError, Settings
@@ -22,14 +26,18 @@ from bot.telegram.commands import register_bot_profile
 from bot.telegram.message_log import MessageLogMiddleware
 from bot.telegram.middlewares import RepositoryMiddleware, ThrottleMiddleware
 from bot.telegram.outbox import OutboxWorker
+from bot.telegram.pacing import SendCounter, build_pacer
+from bot.telegram.redis_state import RedisDialogStorage, redis_throttle
 from bot.telegram.retry import RetryMiddleware
-from bot.telegram.throttle import Throttle
+from bot.telegram.throttle import RateLimit, Throttle
+from bot.telegram.webhook import run_webhook
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.chat_log import ChatLog
 from storage.crisis import CrisisRepository
 from storage.database import Database
 from storage.fsm import SQLiteStorage
+from storage.jobs import JobLeases
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +48,19 @@ def require_token(settings: Settings) -> str:
     return settings.bot_token.get_secret_value()
 
 
-def build_bot(settings: Settings, retry: bool = True, chat_log: ChatLog | None = None) -> Bot:
+def build_bot(
+    settings: Settings, retry: bool = True, chat_log: ChatLog | None = None, metrics: Metrics | None = None
+) -> Bot:
     """`retry=False` for the outbox worker, which schedules its own retries instead of waiting in line;
-    `chat_log` records what is sent into private chats, for the quick exit."""
+    `chat_log` records what is sent into private chats, for the quick exit; `metrics` counts every call."""
     token = require_token(settings)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     if retry:
         session.middleware(RetryMiddleware())
     if chat_log is not None:
         session.middleware(MessageLogMiddleware(chat_log))
+    if metrics is not None:  # the last, nearest the network: each retry is counted as a call
+        session.middleware(metrics.session_middleware())
     return Bot(
         token=token,
         session=session,
@@ -56,18 +68,28 @@ def build_bot(settings: Settings, retry: bool = True, chat_log: ChatLog | None =
     )
 
 
-def build_dispatcher(db: Database, settings: Settings, i18n: I18n, helpdesk: Helpdesk) -> Dispatcher:
+def build_dispatcher(
+    db: Database, settings: Settings, i18n: I18n, helpdesk: Helpdesk, metrics: Metrics | None = None
+) -> Dispatcher:
     courses = CourseDesk(helpdesk, settings.zone)
-    privacy = PrivacyDesk(helpdesk, courses)
+    # With REDIS_URL, dialog state and the rate limit are shared by every instance; /forget erases the state there.
+    storage = RedisDialogStorage.from_settings(settings) if settings.redis_url else None
+    privacy = PrivacyDesk(helpdesk, courses, forget_dialogs=storage.forget if storage is not None else None)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(db),
+        storage=storage if storage is not None else SQLiteStorage(db),
         clock=db.clock,
         settings=settings,
         helpdesk=helpdesk,
         courses=courses,
         privacy=privacy,
     )
-    throttle = Throttle(burst=settings.message_burst, per_second=settings.messages_per_minute / 60)
+    if metrics is not None:  # the first, so it counts and times every update, throttled ones too
+        dispatcher.update.outer_middleware(metrics.update_middleware())
+    throttle: RateLimit = (
+        redis_throttle(storage, settings)
+        if storage is not None
+        else Throttle(burst=settings.message_burst, per_second=settings.messages_per_minute / 60)
+    )
     dispatcher.update.outer_middleware(ThrottleMiddleware(throttle, i18n))
     dispatcher.update.outer_middleware(RepositoryMiddleware(db))
     LocaleMiddleware(i18n).setup(dispatcher)
@@ -82,7 +104,9 @@ def build_dispatcher(db: Database, settings: Settings, i18n: I18n, helpdesk: Hel
             helpdesk.worker.start()
         chat_log = ChatLog(db)
         work = timed_jobs(helpdesk, courses, privacy, chat_log, settings)
-        jobs.append(asyncio.create_task(run_jobs(work, settings.jobs_interval_seconds), name="jobs"))
+        holder = f"{socket.gethostname()}:{os.getpid()}"  # which instance holds a job's lease, for an operator
+        running = run_jobs(work, settings.jobs_interval_seconds, JobLeases(db), holder)
+        jobs.append(asyncio.create_task(running, name="jobs"))
         log.info("bot @%s is up", me.username)
 
     async def on_shutdown() -> None:
@@ -103,21 +127,31 @@ async def run_bot(settings: Settings) -> None:
     require_token(settings)  # a missing token stops the start before anything is opened
     i18n = create_i18n(settings.default_locale)
     db = await open_database(settings)
+    metrics = Metrics(with_process=True)  # one per process
     outbox_bot: Bot | None = None
+    health = None
     try:
+        health = await start_health_server(settings, db, metrics)
         await ensure_centers(db)
         await ensure_courses(db, settings.zone)
         await CrisisRepository(db).load_sample_if_empty()
-        bot = build_bot(settings, retry=True, chat_log=ChatLog(db))
-        outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(db))
-        worker = OutboxWorker(outbox_bot, db)
+        bot = build_bot(settings, retry=True, chat_log=ChatLog(db), metrics=metrics)
+        outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(db), metrics=metrics)
+        pacer = build_pacer(settings)  # Telegram's sending limits: the outbox keeps to them ...
+        bot.session.middleware(SendCounter(pacer))  # ... leaving room for what the handlers send at once
+        worker = OutboxWorker(outbox_bot, db, pacer=pacer)
         helpdesk = Helpdesk(db, i18n, settings.admin_ids, worker)
         worker.on_notice = helpdesk.notice_recorded
         worker.on_refused = helpdesk.recipient_refused
-        await build_dispatcher(db, settings, i18n, helpdesk).start_polling(
-            bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
-        )
+        dispatcher = build_dispatcher(db, settings, i18n, helpdesk, metrics)
+        if settings.webhook_url:
+            await run_webhook(dispatcher, bot, settings)  # until SIGTERM/SIGINT; closes the bot's session
+        else:
+            await dispatcher.start_polling(
+                bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
+            )
     finally:
+        await stop_health_server(health)
         if outbox_bot is not None:
             await outbox_bot.session.close()
         await db.close()

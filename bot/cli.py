@@ -14,8 +14,9 @@ from bot.requests.models import request_number
 from bot.settings import Settings
 from storage.bootstrap import ensure_courses, load_sample_centers, open_database
 from storage.centers import CenterRepository
+from storage.copy import NotEmpty, copy_database
 from storage.courses import CourseRepository
-from storage.database import Database
+from storage.database import Database, open_migrated
 from storage.staff import StaffRepository
 from storage.staff_tools import SavedReplyRepository
 from storage.stats import StatsRepository
@@ -24,13 +25,41 @@ CENTER_LINK = "https://t.me/{username}?start=c_{slug}"
 
 
 async def migrate_command(settings: Settings) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_url)
     try:
         applied = await db.migrate()
     finally:
         await db.close()
     print(f"applied {len(applied)} migration(s)" + (f": {applied}" if applied else "; the database is current"))
     return 0
+
+
+async def copy_command(source_url: str, target_url: str) -> int:
+    """Both databases are brought to the current migrations first; the copy is one transaction on the target."""
+    for url in (source_url, target_url):
+        if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            print(f"not a database URL: {url} (sqlite:///PATH or postgresql://...)", file=sys.stderr)
+            return 2
+    source = await open_migrated(source_url)
+    try:
+        target = await open_migrated(target_url)
+        try:
+            counts = await copy_database(source, target)
+        except NotEmpty as error:
+            print(f"nothing copied: {error}; copy into a new, empty database", file=sys.stderr)
+            return 1
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    width = max(len(row.table) for row in counts)
+    for row in counts:
+        print(f"{row.table:<{width}}  {row.source:>8} -> {row.target:>8}  {'ok' if row.matches else 'DIFFERENT'}")
+    if all(row.matches for row in counts):
+        print(f"copied {sum(row.source for row in counts)} rows in {len(counts)} tables; every count matches")
+        return 0
+    print("the counts differ: do not switch to the new database", file=sys.stderr)
+    return 1
 
 
 async def centers_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,4 +1,8 @@
-"""The timed work, each job on its own: escalation, reminders, retention, the chat log, the WAL after erasures."""
+"""The timed work, each job on its own: escalation, reminders, retention, the chat log, the WAL after erasures.
+
+With several instances on one database, each job runs once per tick across all of them: an instance runs a job
+only while it holds the job's lease in the database (storage.jobs), taken for a little less than the interval.
+Cleaning the database's own files after an erasure is each process's own work and takes no lease."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from bot.privacy.desk import PrivacyDesk
 from bot.requests.desk import Helpdesk
 from bot.settings import Settings
 from storage.chat_log import ChatLog
+from storage.jobs import JobLeases
 
 log = logging.getLogger(__name__)
 Job = tuple[str, Callable[[], Awaitable[object]]]
@@ -44,12 +49,16 @@ def timed_jobs(
     ]
 
 
-async def run_jobs(jobs: list[Job], interval: float) -> None:
+UNLEASED = frozenset({"checkpoint"})
+
+
+async def run_jobs(jobs: list[Job], interval: float, leases: JobLeases, holder: str) -> None:
     """Each job on its own: one that fails is logged and does not keep the others from running."""
     while True:
         for name, job in jobs:
             try:
-                await job()
+                if name in UNLEASED or await leases.take(name, holder, interval * 0.9):
+                    await job()
             except Exception:
                 log.exception("timed job %s failed", name)
         await asyncio.sleep(interval)

@@ -20,7 +20,7 @@ COURSE_TOPICS = Path(SAMPLE_CSV).with_name("course_topics.json")
 
 
 async def open_database(settings: Settings) -> Database:
-    return await open_migrated(settings.database_path)
+    return await open_migrated(settings.database_url)
 
 
 async def load_sample_centers(db: Database) -> int:

@@ -61,7 +61,7 @@ class CourseRepository:
         async with self._db.transaction():
             written = await self._db.execute(
                 "INSERT INTO course_groups (slug, topic_id, center_id, online, language, seats, is_sample, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     group.slug,
                     topic_id,
@@ -73,7 +73,7 @@ class CourseRepository:
                     self._db.clock.now_iso(),
                 ),
             )
-            group_id = int(written.lastrowid or 0)
+            group_id = int(written.rows[0][0])
             for start in sorted(group.sessions):
                 await self._db.execute(
                     "INSERT INTO group_sessions (group_id, starts_at) VALUES (?, ?)", (group_id, _iso(start))
@@ -102,7 +102,8 @@ class CourseRepository:
             params += sorted(center_ids)
         sql = (
             "SELECT g.id, g.slug, g.topic_id, g.center_id, g.online, g.language, g.seats, "
-            "(SELECT coalesce(sum(s.seats), 0) FROM signups s WHERE s.group_id = g.id AND s.status = 'confirmed') "
+            "(SELECT CAST(coalesce(sum(s.seats), 0) AS INTEGER) FROM signups s "
+            "WHERE s.group_id = g.id AND s.status = 'confirmed') "
             "FROM course_groups g" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY g.id"
         )
         rows = await self._db.fetch_all(sql, params)
@@ -155,7 +156,7 @@ class CourseRepository:
     ) -> int:
         written = await self._db.execute(
             "INSERT INTO signups (group_id, user_id, name, phone, partner_name, marriage_date, seats, status, "
-            "invite_token, created_at, wants_reminders) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "invite_token, created_at, wants_reminders) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 group_id,
                 user_id,
@@ -170,7 +171,7 @@ class CourseRepository:
                 int(wants_reminders),
             ),
         )
-        return int(written.lastrowid or 0)
+        return int(written.rows[0][0])
 
     async def signup(self, signup_id: int) -> Signup | None:
         return await self._one(f"SELECT {_SIGNUP} FROM signups WHERE id = ?", (signup_id,))
@@ -215,7 +216,8 @@ class CourseRepository:
 
     async def taken_seats(self, group_id: int) -> int:
         row = await self._db.fetch_one(
-            "SELECT coalesce(sum(seats), 0) FROM signups WHERE group_id = ? AND status = 'confirmed'", (group_id,)
+            "SELECT CAST(coalesce(sum(seats), 0) AS INTEGER) FROM signups WHERE group_id = ? AND status = 'confirmed'",
+            (group_id,),
         )
         return int(row[0]) if row else 0
 

@@ -52,31 +52,58 @@ class OutboxRepository:
             ),
         )
 
-    async def due(self, limit: int = 20) -> list[OutboxItem]:
-        rows = await self._db.fetch_all(
-            "SELECT id, chat_id, method, payload, request_id, notice, attempts FROM outbox "
-            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-            (self._db.clock.now_iso(), limit),
-        )
+    async def claim(self, limit: int = 20, lease: float = 30.0) -> list[OutboxItem]:
+        """The oldest due rows, claimed for `lease` seconds: no other instance takes them meanwhile (and if this
+        one dies, another takes them once the lease is over). Sending, retrying or failing a row ends its claim."""
+        now = self._db.clock.now_iso()
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
+                "SELECT id, chat_id, method, payload, request_id, notice, attempts FROM outbox "
+                "WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                f"ORDER BY id LIMIT ? {self._db.for_update}",
+                (now, now, limit),
+            )
+            if rows:
+                marks = ", ".join("?" * len(rows))
+                await self._db.execute(
+                    f"UPDATE outbox SET claimed_until = ? WHERE id IN ({marks})",
+                    (self._db.clock.later(timedelta(seconds=lease)), *(row[0] for row in rows)),
+                )
         return [OutboxItem(r[0], r[1], r[2], json.loads(r[3]), r[4], bool(r[5]), r[6]) for r in rows]
+
+    async def release_claims(self) -> int:
+        """Ends every claim: for a database only one instance delivers from (SQLite), at its start, so that rows
+        claimed by a process that was killed go at once instead of after their lease."""
+        written = await self._db.execute("UPDATE outbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL")
+        return written.rowcount
 
     async def mark_sent(self, item_id: int) -> None:
         # The text is delivered: the outbox keeps no copy of it.
         await self._db.execute(
-            "UPDATE outbox SET status = 'sent', payload = '{}', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            "UPDATE outbox SET status = 'sent', payload = '{}', sent_at = ?, attempts = attempts + 1, "
+            "claimed_until = NULL WHERE id = ?",
             (self._db.clock.now_iso(), item_id),
         )
 
     async def retry_later(self, item_id: int, seconds: float, error: str) -> None:
         later = self._db.clock.later(timedelta(seconds=seconds))
         await self._db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_until = NULL "
+            "WHERE id = ?",
             (later, error, item_id),
+        )
+
+    async def postpone(self, item_id: int, seconds: float) -> None:
+        """Not sent yet, to keep within Telegram's limits: due again in `seconds`, no attempt counted."""
+        await self._db.execute(
+            "UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL WHERE id = ?",
+            (self._db.clock.later(timedelta(seconds=seconds)), item_id),
         )
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         await self._db.execute(
-            "UPDATE outbox SET status = 'failed', payload = '{}', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'failed', payload = '{}', attempts = attempts + 1, last_error = ?, "
+            "claimed_until = NULL WHERE id = ?",
             (error, item_id),
         )
 

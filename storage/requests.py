@@ -42,7 +42,7 @@ class RequestRepository:
         async with self._db.transaction():
             written = await self._db.execute(
                 "INSERT INTO help_requests (user_id, center_id, category, urgent, contact_method, contact_name, phone, "
-                "locale, created_at, safe_contact, draft_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "locale, created_at, safe_contact, draft_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     new.user_id,
                     new.center_id,
@@ -57,7 +57,7 @@ class RequestRepository:
                     new.draft_id,
                 ),
             )
-            request_id = int(written.lastrowid or 0)
+            request_id = int(written.rows[0][0])
             await self.add_message(request_id, "person", new.text, file_id=new.file_id, file_kind=new.file_kind)
         return request_id
 

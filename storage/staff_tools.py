@@ -56,7 +56,8 @@ class GroupRepository:
 
     async def save_topic(self, request_id: int, chat_id: int, thread_id: int) -> None:
         await self._db.execute(
-            "INSERT OR REPLACE INTO request_topics (request_id, chat_id, thread_id) VALUES (?, ?, ?)",
+            "INSERT INTO request_topics (request_id, chat_id, thread_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (request_id) DO UPDATE SET chat_id = excluded.chat_id, thread_id = excluded.thread_id",
             (request_id, chat_id, thread_id),
         )
 
@@ -77,10 +78,10 @@ class SavedReplyRepository:
 
     async def add(self, center_id: int, locale: str, title: str, text: str) -> int:
         written = await self._db.execute(
-            "INSERT INTO saved_replies (center_id, locale, title, text) VALUES (?, ?, ?, ?)",
+            "INSERT INTO saved_replies (center_id, locale, title, text) VALUES (?, ?, ?, ?) RETURNING id",
             (center_id, locale, title, text),
         )
-        return int(written.lastrowid or 0)
+        return int(written.rows[0][0])
 
     async def for_center(self, center_id: int, locale: str | None = None) -> list[SavedReply]:
         sql = "SELECT id, center_id, locale, title, text FROM saved_replies WHERE center_id = ?"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import sqlite3
@@ -33,18 +34,63 @@ def postgres_server() -> Iterator[Postgres]:
     server.stop()
 
 
-@pytest.fixture
-async def postgres_url(postgres_server: Postgres) -> str:
-    """A new, empty database on the private server."""
+async def new_postgres_database(server: Postgres, seeded: bool = False) -> str:
+    """A new database on the private server with every migration applied, and with `seeded` the SAMPLE centers,
+    crisis lines and course groups too; its URL. It is a copy of a template database made once per run (a copy
+    takes a quarter of a second, migrating and seeding a second), and the next copies are made ahead in a thread
+    of their own while the tests run."""
+    template = "otbasy_seeded" if seeded else "otbasy_migrated"
+    ready = _READY.setdefault(template, [])
+    if not ready:
+        ready.append(_MAKER.submit(_copy_template, server, template))
+    made = ready.pop(0)
+    ready.append(_MAKER.submit(_copy_template, server, template))
+    return await asyncio.wrap_future(made)
+
+
+_MAKER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-copies")
+_READY: dict[str, list[concurrent.futures.Future[str]]] = {}
+
+
+def _copy_template(server: Postgres, template: str) -> str:
+    return asyncio.run(_copy_template_async(server, template))
+
+
+async def _copy_template_async(server: Postgres, template: str) -> str:
     import asyncpg
 
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(postgres_server.url())
+    connection = await asyncpg.connect(server.url())
     try:
-        await connection.execute(f"CREATE DATABASE {name}")
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", template):
+            await connection.execute(f"CREATE DATABASE {template}")
+            db = await open_migrated(server.url(template))
+            try:
+                if template == "otbasy_seeded":
+                    await seed(db)
+            finally:
+                await db.close()
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        await connection.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     finally:
         await connection.close()
-    return postgres_server.url(name)
+    return server.url(name)
+
+
+async def seed(db: Database) -> None:
+    """What the bot loads into an empty database at start."""
+    from bot.settings import Settings
+    from storage.bootstrap import ensure_centers, ensure_courses
+    from storage.crisis import CrisisRepository
+
+    await ensure_centers(db)
+    await ensure_courses(db, Settings(_env_file=None).zone)  # type: ignore[call-arg]
+    await CrisisRepository(db).load_sample_if_empty()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: Postgres) -> str:
+    """A migrated database of its own on the private PostgreSQL."""
+    return await new_postgres_database(postgres_server)
 
 
 @pytest.fixture(scope="session")
@@ -57,9 +103,14 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
     server.stop()
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_migrated(tmp_path / "test.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database, once on SQLite and once on PostgreSQL: the storage and desk tests hold on both."""
+    if request.param == "sqlite":
+        target: Path | str = tmp_path / "test.db"
+    else:
+        target = await new_postgres_database(request.getfixturevalue("postgres_server"))
+    database = await open_migrated(target)
     yield database
     await database.close()
 
@@ -84,7 +135,7 @@ class BotProcess:
         self.database = workdir / "bot.db"
 
     async def start(self) -> None:
-        polls_before = self._polls()
+        started_before = self._started()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: ASYNC220 -- the bot lives on beside the test; nothing waits
                 [sys.executable, "-m", "bot"],
@@ -94,12 +145,12 @@ class BotProcess:
                 stderr=subprocess.STDOUT,
             )
         for _ in range(300):
-            if self._polls() > polls_before:
+            if self._started() > started_before:
                 return
             if self.process.poll() is not None:
                 raise AssertionError(f"the bot exited with {self.process.returncode}:\n{self.log()}")
             await asyncio.sleep(0.05)
-        raise AssertionError(f"the bot did not start polling:\n{self.log()}")
+        raise AssertionError(f"the bot did not start polling (or set its webhook):\n{self.log()}")
 
     async def stop(self) -> int:
         assert self.process is not None
@@ -132,8 +183,11 @@ class BotProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
-    def _polls(self) -> int:
-        return sum(1 for method, _ in self.api.calls if method == "getUpdates")
+    def _started(self) -> int:
+        """Calls that show the bot is up: its polls, or in webhook mode its setWebhook (made once it listens;
+        tests/webhooks.py starts such bots)."""
+        method = "setWebhook" if self.env.get("WEBHOOK_URL") else "getUpdates"
+        return sum(1 for name, _ in self.api.calls if name == method)
 
 
 def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, str]:
@@ -146,6 +200,11 @@ def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, 
         LOG_LEVEL="INFO",
         ADMIN_IDS="",
         MESSAGE_BURST="500",  # tests tap faster than people; the rate limit has a test of its own
+        # The local server enforces Telegram's sending limits only where a test turns them on (tests/e2e/
+        # test_burst.py, with the bot paced to match), so the outbox is not held to them elsewhere either.
+        SEND_PER_SECOND="100000",
+        SEND_PER_CHAT_SECOND="100000",
+        SEND_PER_GROUP_MINUTE="6000000",
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)
@@ -221,16 +280,35 @@ async def outbox_settled(bot: BotProcess) -> None:
     await wait_until(lambda: _pending_outbox(bot.database) == 0, "the outbox delivers what it holds")
 
 
+def _names_the_person(value: object, user_id: int, fragments: tuple[str, ...]) -> bool:
+    return value == user_id or (
+        isinstance(value, str) and (str(user_id) in value.split(":") or any(part in value for part in fragments))
+    )
+
+
 def find_person(database: Path, user_id: int, fragments: tuple[str, ...]) -> list[str]:
-    """Every cell of every table that holds the person's id or a piece of their name, phone or text."""
+    """Every cell of every table (of an SQLite file) that holds the person's id or a piece of their name, phone
+    or text."""
     found = []
     with sqlite3.connect(database) as db:
         tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
             for row in db.execute(f"SELECT * FROM {table}"):
-                for value in row:
-                    if value == user_id or (isinstance(value, str) and (
-                        str(user_id) in value.split(":") or any(fragment in value for fragment in fragments)
-                    )):  # fmt: skip
-                        found.append(f"{table}: {row}")
+                if any(_names_the_person(value, user_id, fragments) for value in row):
+                    found.append(f"{table}: {row}")
+    return found
+
+
+async def find_person_in(db: Database, user_id: int, fragments: tuple[str, ...]) -> list[str]:
+    """The same, through an open database of either kind."""
+    tables = (
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        if db.dialect == "sqlite"
+        else "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    )
+    found = []
+    for (table,) in [tuple(row) for row in await db.fetch_all(tables)]:
+        for row in await db.fetch_all(f"SELECT * FROM {table}"):
+            if any(_names_the_person(value, user_id, fragments) for value in tuple(row)):
+                found.append(f"{table}: {tuple(row)}")
     return found

@@ -23,7 +23,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.localapi import webhook as local_webhook
 from bot.localapi.html import ParseError, parse_html, utf16_length
+from bot.localapi.limits import FloodLimiter, FloodLimits
 
 SPEC = json.loads(Path(__file__).with_name("methods.json").read_text(encoding="utf-8"))["methods"]
 MAX_TEXT = 4096
@@ -112,7 +114,11 @@ class Chat:
 
 class LocalBotApi:
     def __init__(
-        self, token: str = "123456:LOCAL-TEST-TOKEN", username: str = "otbasy_local_bot", privacy_mode: bool = True
+        self,
+        token: str = "123456:LOCAL-TEST-TOKEN",
+        username: str = "otbasy_local_bot",
+        privacy_mode: bool = True,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
         self.token = token
         self.bot_user = {
@@ -141,6 +147,9 @@ class LocalBotApi:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Telegram's flood limits, enforced only when given (see bot.localapi.limits); off by default.
+        self.flood: FloodLimiter | None = FloodLimiter(flood_limits) if flood_limits is not None else None
+        self.webhook: local_webhook.WebhookSender | None = None  # set by setWebhook: updates are POSTed to it
 
     # ---- serving ----
 
@@ -163,6 +172,8 @@ class LocalBotApi:
         self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -181,7 +192,7 @@ class LocalBotApi:
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise bad_request(f"method {method} is not supported by the local server")
-            result = await handler(params)
+            result = await self._within_limits(method, params, handler)
         except ApiError as error:
             if method != "getUpdates":
                 self.refusals.append(Refusal(method, error.code, error.description))
@@ -190,6 +201,23 @@ class LocalBotApi:
                 body["parameters"] = {"retry_after": error.retry_after}
             return web.json_response(body, status=error.code)
         return web.json_response({"ok": True, "result": result})
+
+    def set_flood_limits(self, limits: FloodLimits | None) -> None:
+        """Enforce Telegram's flood limits from now on (counting afresh), or stop enforcing them (None)."""
+        self.flood = FloodLimiter(limits) if limits is not None else None
+
+    async def _within_limits(self, method: str, params: dict[str, Any], handler: Any) -> Any:
+        """The method's handler, unless the call is over a flood limit: then 429 with retry_after, as Telegram."""
+        if self.flood is None:
+            return await handler(params)
+        admission = self.flood.admit(method, params.get("chat_id"))
+        if admission.refused:
+            raise ApiError(429, f"Too Many Requests: retry after {admission.retry_after}", admission.retry_after)
+        try:
+            return await handler(params)
+        except ApiError:
+            admission.cancel()  # refused for another reason: Telegram sent nothing
+            raise
 
     def fail_next(
         self,
@@ -261,6 +289,8 @@ class LocalBotApi:
         async with self._changed:
             self.updates.append(update)
             self._changed.notify_all()
+        if self.webhook is not None:
+            self.webhook.wake()
         return update
 
     def reaches_bot(self, message: dict[str, Any]) -> bool:
@@ -382,6 +412,8 @@ class LocalBotApi:
         return self.bot_user
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(409, local_webhook.CONFLICT)
         offset = int(params.get("offset") or 0)
         timeout = min(float(params.get("timeout") or 0), 50.0)
         limit = int(params.get("limit") or 100)
@@ -390,13 +422,23 @@ class LocalBotApi:
         if not self.updates and timeout > 0:
             try:
                 async with self._changed:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), timeout)
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(self.updates) or self.webhook is not None), timeout
+                    )
             except TimeoutError:
                 pass
+            if self.webhook is not None:
+                raise ApiError(409, local_webhook.CONFLICT)
         return self.updates[:limit]
 
+    async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        return await local_webhook.set_webhook(self, params)
+
+    async def _m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return local_webhook.webhook_info(self)
+
     async def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
-        return True
+        return await local_webhook.delete_webhook(self, params)
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params["commands"]

@@ -47,7 +47,7 @@ def test_settings_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
         ({"admin_ids": "12,abc"}, "ADMIN_IDS"),
         ({"default_locale": "en"}, "DEFAULT_LOCALE"),
         ({"timezone": "Mars/Olympus"}, "TIMEZONE"),
-        ({"database_url": "postgres://x"}, "DATABASE_URL"),
+        ({"database_url": "mysql://x"}, "DATABASE_URL"),
         ({"telegram_api_url": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"log_level": "LOUD"}, "LOG_LEVEL"),
     ],
@@ -164,3 +164,68 @@ def test_groups_import_all_or_nothing(tmp_path: Path) -> None:
     assert "winter-teens\tteenagers\tastana-zhanuya\t2030-01-05 11:00\t0/10" in listed
     again = run_bot("groups", "import", str(fine), cwd=tmp_path)
     assert again.returncode == 1 and "id 'winter-teens' exists already" in again.stderr
+
+
+async def _an_installation_in_use(path: Path) -> None:
+    """An SQLite installation with the directory, course groups, requests with messages, sign-ups, a block."""
+    from bot.core.i18n import create_i18n
+    from bot.courses.desk import CourseDesk
+    from bot.requests.desk import Helpdesk
+    from bot.requests.models import NewRequest
+    from storage.database import open_migrated
+    from tests.conftest import seed
+
+    db = await open_migrated(path)
+    try:
+        await seed(db)
+        desk = Helpdesk(db, create_i18n("kk"), admin_ids=(42,))
+        courses = CourseDesk(desk, load_settings(_env_file=None).zone)
+        centers = await desk.centers.all()
+        for n in range(30):
+            new = NewRequest(7000 + n, centers[n % 5].id, "other", n % 4 == 0, "anonymous", None, None, "ru", f"№{n}")
+            await desk.submit(new)
+        group, _ = (await courses.upcoming_groups(None))[0]
+        for n in range(4):
+            await courses.sign_up(group.id, 8000 + n, f"Ата-ана {n}", f"+7 701 000 00 0{n}")
+    finally:
+        await db.close()
+
+
+async def test_db_copy_moves_an_installation_to_postgresql_without_losing_a_row(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    from storage.database import Database
+
+    source = tmp_path / "cli.db"
+    await _an_installation_in_use(source)
+    migrated = run_bot("migrate", cwd=tmp_path, DATABASE_URL=postgres_url)  # `migrate` works on PostgreSQL too
+    assert migrated.returncode == 0, migrated.stderr
+    assert "the database is current" in migrated.stdout  # postgres_url comes migrated already
+
+    copied = run_bot("db", "copy", "--from", f"sqlite:///{source}", "--to", postgres_url, cwd=tmp_path)
+    assert copied.returncode == 0, copied.stderr
+    assert "every count matches" in copied.stdout
+    assert "help_requests" in copied.stdout and "DIFFERENT" not in copied.stdout
+
+    old, new = await Database.open(source), await Database.open(postgres_url)
+    try:
+        for table, order in (("help_requests", "id"), ("request_messages", "id"), ("signups", "id"),
+                             ("centers", "id"), ("app_secrets", "name"), ("outbox", "id")):  # fmt: skip
+            before = [tuple(row) for row in await old.fetch_all(f"SELECT * FROM {table} ORDER BY {order}")]
+            after = [tuple(row) for row in await new.fetch_all(f"SELECT * FROM {table} ORDER BY {order}")]
+            assert before == after, table
+        # The ids go on where the copy ended.
+        written = await new.execute(
+            "INSERT INTO saved_replies (center_id, locale, title, text) VALUES (1, 'ru', 't', 'x') RETURNING id"
+        )
+        assert written.rows[0][0] == 1
+        written = await new.execute(
+            "INSERT INTO audit_log (actor_id, action, created_at) VALUES (1, 'copied', 'now') RETURNING id"
+        )
+        assert written.rows[0][0] == 1 + int(await old.fetch_value("SELECT coalesce(max(id), 0) FROM audit_log"))
+    finally:
+        await old.close()
+        await new.close()
+
+    again = run_bot("db", "copy", "--from", f"sqlite:///{source}", "--to", postgres_url, cwd=tmp_path)
+    assert again.returncode == 1 and "nothing copied" in again.stderr  # never into a database in use

@@ -34,6 +34,7 @@ from bot.settings import Settings
 from storage.bootstrap import ensure_centers, ensure_courses
 from storage.crisis import CrisisRepository
 from storage.database import Database, open_migrated
+from tests.conftest import new_postgres_database
 
 BOT_ID = 123456
 ADMIN_ID = 700001
@@ -233,18 +234,25 @@ def sent_to(world: World, chat_id: int) -> list[TelegramMethod[Any]]:
     return [call for call in world.session.calls if getattr(call, "chat_id", None) == chat_id]
 
 
-@pytest.fixture
-async def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[World]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def world(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[World]:
+    """The bot's dispatcher and desks on a fresh database, once on SQLite and once on PostgreSQL."""
     for key in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "MESSAGE_BURST"):
         monkeypatch.delenv(key, raising=False)
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{tmp_path / 'handlers.db'}"
+    else:
+        database_url = await new_postgres_database(request.getfixturevalue("postgres_server"), seeded=True)
     settings = Settings(
         bot_token=f"{BOT_ID}:HANDLER-TESTS",
-        database_url=f"sqlite:///{tmp_path / 'handlers.db'}",
+        database_url=database_url,
         admin_ids=(ADMIN_ID,),
         message_burst=1000,
         _env_file=None,
     )  # type: ignore[call-arg]
-    db = await open_migrated(settings.database_path)
+    db = await open_migrated(settings.database_url)
     await ensure_centers(db)
     await ensure_courses(db, settings.zone)
     await CrisisRepository(db).load_sample_if_empty()

@@ -20,7 +20,7 @@ from aiogram.types import ReplyKeyboardRemove
 from bot.core.callbacks import ForgetCb
 from bot.telegram.message_log import MessageLogMiddleware
 from storage.chat_log import ChatLog
-from tests.conftest import find_person
+from tests.conftest import find_person_in
 from tests.handlers.conftest import ADMIN_ID, World, outbox_texts, texts
 from tests.handlers.test_requests import (
     BUTTON_GONE,
@@ -305,7 +305,7 @@ async def test_forget_asks_first_then_erases_the_person_and_tells_the_staff(logg
         "🗑 R-000001: өтініш иесі келісімін қайтарып алып, деректерін өшіруді сұрады. Мәтіндері мен байланыс "
         "деректері өшірілді; бұл өтінішке енді жауап беру мүмкін емес."
     ]
-    assert find_person(world.settings.database_path, person.id, ("Зарина", "747 987 65 43", "Секретная")) == []
+    assert await find_person_in(world.db, person.id, ("Зарина", "747 987 65 43", "Секретная")) == []
 
     fresh = await person.send("привет")
     assert texts(fresh) == "Сәлеметсіз бе! Тілді таңдаңыз.\nЗдравствуйте! Выберите язык."  # the bot starts afresh
@@ -318,7 +318,7 @@ async def test_forget_leaves_no_notice_that_names_the_person_of_a_course_sign_up
     await person.send("/forget")
     await person.tap("Да, удалить всё")
     assert await rows(world, "SELECT count(*) FROM signups WHERE user_id = ?", (person.id,)) == [(0,)]
-    assert find_person(world.settings.database_path, person.id, ("Зарина", "747 987 65 43")) == []
+    assert await find_person_in(world.db, person.id, ("Зарина", "747 987 65 43")) == []
 
 
 async def test_a_double_tap_on_the_forget_confirmation_erases_once_and_answers_both_in_kazakh(world: World) -> None:

@@ -26,7 +26,7 @@ PLAIN = [
     *(ROOT / "bot/directory" / name for name in ("geo.py", "places.py", "regions.py", "schedule.py")),
 ]
 # Distribution names of what may be imported under another name.
-DECLARED_AS = {"pydantic_settings": "pydantic-settings"}
+DECLARED_AS = {"pydantic_settings": "pydantic-settings", "prometheus_client": "prometheus-client"}
 
 
 def imported(path: Path) -> set[str]:

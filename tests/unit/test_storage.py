@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import replace
 
 import pytest
@@ -12,7 +11,7 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.directory.finder import CenterFinder
 from storage.bootstrap import load_sample_centers
 from storage.centers import CenterRepository
-from storage.database import Database, available_migrations, open_migrated
+from storage.database import Database, available_migrations, integrity_errors, open_migrated
 from storage.fsm import SQLiteStorage
 from storage.users import UserRepository
 
@@ -20,8 +19,9 @@ from storage.users import UserRepository
 async def test_migrations_are_applied_once(db: Database) -> None:
     assert await db.migrate() == []
     assert await db.fetch_value("SELECT count(*) FROM schema_migrations") == len(available_migrations())
-    assert await db.fetch_value("PRAGMA journal_mode") == "wal"
-    assert await db.fetch_value("PRAGMA foreign_keys") == 1
+    if db.dialect == "sqlite":
+        assert await db.fetch_value("PRAGMA journal_mode") == "wal"
+        assert await db.fetch_value("PRAGMA foreign_keys") == 1
 
 
 async def test_users_store_the_language(db: Database) -> None:
@@ -48,7 +48,7 @@ async def test_upsert_is_all_or_nothing(db: Database) -> None:
     centers = CenterRepository(db)
     good = replace((await centers.all())[0], slug="brand-new")
     broken = replace(good, slug="broken", name_ru=None)  # type: ignore[arg-type]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         await centers.upsert_many([good, broken])
     assert await centers.by_slug("brand-new") is None
 
@@ -113,7 +113,7 @@ async def test_every_read_sees_the_last_commit_while_a_hundred_tasks_write(db: D
 
 async def test_a_failed_unit_of_work_is_rolled_back_and_the_next_one_works(db: Database) -> None:
     users = UserRepository(db)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         async with db.transaction():
             await users.touch(1)
             await db.execute("INSERT INTO users (id, created_at, last_seen_at) VALUES (1, 'x', 'x')")  # a duplicate
@@ -183,4 +183,7 @@ async def test_units_of_work_cancelled_at_any_moment_leave_the_database_usable(d
     assert not db.in_transaction
     await db.execute("INSERT INTO fsm_states (key, state) VALUES ('after', 'x')")
     kept = await db.fetch_value("SELECT count(*) FROM fsm_states WHERE key LIKE 'c%'")
-    assert kept == outcomes.count("done")  # what was not committed left nothing behind
+    if db.dialect == "sqlite":
+        assert kept == outcomes.count("done")  # what was not committed left nothing behind
+    else:  # a COMMIT sent to the server before the cancellation still counts, and the task reports it cancelled
+        assert kept >= outcomes.count("done")
