@@ -25,7 +25,7 @@ from bot.settings import ConfigError, Settings
 from bot.telegram.commands import register_bot_profile
 from bot.telegram.message_log import MessageLogMiddleware
 from bot.telegram.middlewares import RepositoryMiddleware, ThrottleMiddleware
-from bot.telegram.outbox import OutboxWorker
+from bot.telegram.outbox import SEND_TIMEOUT, OutboxWorker
 from bot.telegram.pacing import SendCounter, build_pacer
 from bot.telegram.redis_state import RedisDialogStorage, redis_throttle
 from bot.telegram.retry import RetryMiddleware
@@ -36,7 +36,7 @@ from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.chat_log import ChatLog
 from storage.crisis import CrisisRepository
 from storage.database import Database
-from storage.fsm import SQLiteStorage
+from storage.fsm import DatabaseStorage
 from storage.jobs import JobLeases
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,10 @@ def build_bot(
     """`retry=False` for the outbox worker, which schedules its own retries instead of waiting in line;
     `chat_log` records what is sent into private chats, for the quick exit; `metrics` counts every call."""
     token = require_token(settings)
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    # The outbox's calls end well within the claim on their rows (storage.outbox.CLAIM_LEASE), so that no other
+    # instance takes a row while its send may still be on its way.
+    timeout = 60.0 if retry else SEND_TIMEOUT
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=timeout)
     if retry:
         session.middleware(RetryMiddleware())
     if chat_log is not None:
@@ -76,7 +79,7 @@ def build_dispatcher(
     storage = RedisDialogStorage.from_settings(settings) if settings.redis_url else None
     privacy = PrivacyDesk(helpdesk, courses, forget_dialogs=storage.forget if storage is not None else None)
     dispatcher = Dispatcher(
-        storage=storage if storage is not None else SQLiteStorage(db),
+        storage=storage if storage is not None else DatabaseStorage(db),
         clock=db.clock,
         settings=settings,
         helpdesk=helpdesk,

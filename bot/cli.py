@@ -16,7 +16,7 @@ from storage.bootstrap import ensure_courses, load_sample_centers, open_database
 from storage.centers import CenterRepository
 from storage.copy import NotEmpty, copy_database
 from storage.courses import CourseRepository
-from storage.database import Database, open_migrated
+from storage.database import Database, is_postgres, open_migrated
 from storage.staff import StaffRepository
 from storage.staff_tools import SavedReplyRepository
 from storage.stats import StatsRepository
@@ -37,7 +37,7 @@ async def migrate_command(settings: Settings) -> int:
 async def copy_command(source_url: str, target_url: str) -> int:
     """Both databases are brought to the current migrations first; the copy is one transaction on the target."""
     for url in (source_url, target_url):
-        if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        if not (url.startswith("sqlite:///") or is_postgres(url)):
             print(f"not a database URL: {url} (sqlite:///PATH or postgresql://...)", file=sys.stderr)
             return 2
     source = await open_migrated(source_url)

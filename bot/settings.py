@@ -145,10 +145,6 @@ class Settings(BaseSettings):
         return Path(self.database_url.removeprefix("sqlite:///"))
 
     @property
-    def uses_postgres(self) -> bool:
-        return self.database_url.startswith(("postgresql://", "postgres://"))
-
-    @property
     def zone(self) -> ZoneInfo:
         return load_zone(self.timezone)
 

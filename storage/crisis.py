@@ -23,11 +23,12 @@ class CrisisRepository:
         return CrisisCenter(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
 
     async def load_sample_if_empty(self) -> None:
-        row = await self._db.fetch_one("SELECT count(*) FROM crisis_centers")
-        if row and row[0]:
-            return
-        for item in csv.DictReader(io.StringIO(SAMPLE_CRISIS_CSV.read_text(encoding="utf-8"))):
-            await self._db.execute(
-                "INSERT INTO crisis_centers (region, name_kk, name_ru, phone, is_sample) VALUES (?, ?, ?, ?, 1)",
-                (item["region"], item["name_kk"], item["name_ru"], item["phone"]),
-            )
+        """One transaction: two instances starting at once on a new database do not both load them."""
+        async with self._db.transaction():
+            if await self._db.fetch_value("SELECT count(*) FROM crisis_centers"):
+                return
+            for item in csv.DictReader(io.StringIO(SAMPLE_CRISIS_CSV.read_text(encoding="utf-8"))):
+                await self._db.execute(
+                    "INSERT INTO crisis_centers (region, name_kk, name_ru, phone, is_sample) VALUES (?, ?, ?, ?, 1)",
+                    (item["region"], item["name_kk"], item["name_ru"], item["phone"]),
+                )

@@ -48,6 +48,11 @@ BUSY_TIMEOUT_MS = 5000
 WRITER_LOCK = 0x0_7B_A5_01
 MIGRATION_LOCK = 0x0_7B_A5_02
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# The tables where an erasure deletes or overwrites what names a person (texts, names, phones, Telegram ids).
+ERASURE_TABLES = (
+    "help_requests", "request_messages", "request_notices", "signups", "reminders", "outbox", "fsm_states",
+    "consents", "chat_messages", "users", "audit_log", "blocked_senders", "staff_invites",
+)  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +86,18 @@ def integrity_errors() -> tuple[type[Exception], ...]:
 
 
 def database_unreachable() -> tuple[type[Exception], ...]:
-    """What is raised when the database cannot be reached at all (as opposed to refusing a statement)."""
+    """What is raised when the database cannot serve at all for now (down, restarting, out of connections), as
+    opposed to refusing a statement: worth trying again later."""
     import asyncpg
 
-    return (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError)
+    return (
+        asyncpg.PostgresConnectionError,
+        asyncpg.CannotConnectNowError,
+        asyncpg.AdminShutdownError,
+        asyncpg.CrashShutdownError,
+        asyncpg.TooManyConnectionsError,
+        ConnectionError,
+    )
 
 
 def is_postgres(url: Path | str) -> bool:
@@ -350,6 +363,7 @@ class PostgresDatabase(Database):
     def __init__(self, url: str, pool: Any, clock: Clock | None = None) -> None:
         super().__init__(url, clock)
         self._pool = pool
+        self._vacuum: asyncio.Task[None] | None = None
 
     @classmethod
     async def connect(cls, url: str, clock: Clock | None = None, pool_size: int = 10) -> PostgresDatabase:
@@ -359,6 +373,8 @@ class PostgresDatabase(Database):
         return cls(url, pool, clock)
 
     async def close(self) -> None:
+        if self._vacuum is not None:
+            await asyncio.gather(self._vacuum, return_exceptions=True)
         await self._pool.close()
 
     @property
@@ -394,16 +410,21 @@ class PostgresDatabase(Database):
         return list(await self._pool.fetch(to_postgres(sql), *params))
 
     async def checkpoint_if_erased(self) -> bool:
-        """Deleted rows stay in PostgreSQL's pages until VACUUM reclaims them: after an erasure, the tables that
-        hold people's words are vacuumed (outside any transaction, as VACUUM must be)."""
-        if not self._erased:
-            return True
-        self._erased = False
-        async with self._pool.acquire() as connection:
-            await connection.execute(
-                "VACUUM help_requests, request_messages, signups, outbox, fsm_states, consents, chat_messages"
-            )
-        return True
+        """After an erasure, VACUUM the tables that hold people's words and ids, in the background (it may take a
+        while on big tables, and nobody should wait for it); the timed jobs call this again until it has worked.
+        VACUUM frees the space of deleted rows for reuse; unlike SQLite's secure_delete it does not zero it."""
+        if self._erased and (self._vacuum is None or self._vacuum.done()):
+            self._vacuum = asyncio.create_task(self._vacuum_erased(), name="vacuum after erasure")
+        return not self._erased
+
+    async def _vacuum_erased(self) -> None:
+        try:
+            async with self._pool.acquire() as connection:
+                await connection.execute(f"VACUUM {', '.join(ERASURE_TABLES)}")
+        except Exception:
+            log.exception("VACUUM after an erasure failed; the timed jobs try again")
+        else:
+            self._erased = False
 
     async def _apply(self, version: int, script: str) -> bool:
         async with self._pool.acquire() as connection, connection.transaction():

@@ -1,4 +1,5 @@
-"""Dialog state (aiogram FSM) kept in SQLite, so a dialog survives a restart of the bot."""
+"""Dialog state (aiogram FSM) kept in the database (SQLite or PostgreSQL), so a dialog survives a restart of the
+bot; with REDIS_URL, aiogram's RedisStorage is used instead (bot/telegram/redis_state.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder,
 from storage.database import Database, Row
 
 
-class SQLiteStorage(BaseStorage):
+class DatabaseStorage(BaseStorage):
     def __init__(self, connection: Database, key_builder: KeyBuilder | None = None) -> None:
         self._db = connection
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)

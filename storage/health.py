@@ -43,9 +43,6 @@ class HealthRepository:
         latest = max((version for version, _ in available_migrations()), default=0)
         return SchemaState(int(applied) if applied is not None else None, latest)
 
-    async def migrations_current(self) -> bool:
-        return (await self.schema()).current
-
     async def outbox_state(self) -> OutboxState:
         now = self._db.clock.now()
         row = await self._db.fetch_one("SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'")

@@ -9,6 +9,8 @@ from typing import Any
 
 from storage.database import Database
 
+CLAIM_LEASE = 120.0  # seconds an instance holds the rows it claimed
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
@@ -52,15 +54,22 @@ class OutboxRepository:
             ),
         )
 
-    async def claim(self, limit: int = 20, lease: float = 30.0) -> list[OutboxItem]:
-        """The oldest due rows, claimed for `lease` seconds: no other instance takes them meanwhile (and if this
-        one dies, another takes them once the lease is over). Sending, retrying or failing a row ends its claim."""
+    async def claim(self, limit: int = 20, lease: float = CLAIM_LEASE) -> list[OutboxItem]:
+        """The oldest due rows, at most one per chat (its oldest pending one, so a chat's messages go in order
+        whichever instance sends them), claimed for `lease` seconds: no other instance takes them meanwhile, and if
+        this one dies, another takes them once the lease is over. Sending, retrying or postponing ends a claim."""
         now = self._db.clock.now_iso()
+        due = (
+            "FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR "
+            "claimed_until <= ?) AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.chat_id = outbox.chat_id "
+            "AND older.status = 'pending' AND older.id < outbox.id)"
+        )
+        if not await self._db.fetch_value(f"SELECT 1 {due} LIMIT 1", (now, now)):
+            return []  # the usual answer, found without the writer's lock
         async with self._db.transaction():
             rows = await self._db.fetch_all(
-                "SELECT id, chat_id, method, payload, request_id, notice, attempts FROM outbox "
-                "WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
-                f"ORDER BY id LIMIT ? {self._db.for_update}",
+                "SELECT id, chat_id, method, payload, request_id, notice, attempts "
+                f"{due} ORDER BY id LIMIT ? {self._db.for_update}",
                 (now, now, limit),
             )
             if rows:

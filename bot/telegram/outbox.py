@@ -40,7 +40,7 @@ from aiogram.types import ForumTopic, Message
 
 from bot.telegram.pacing import Pacer, Reservation
 from storage.database import Database
-from storage.outbox import OutboxItem, OutboxRepository
+from storage.outbox import CLAIM_LEASE, OutboxItem, OutboxRepository
 from storage.requests import RequestRepository
 from storage.staff_tools import GroupRepository
 
@@ -60,6 +60,9 @@ TOPIC_MARK = "__request_topic__"
 TOPIC_PATIENCE = 12  # tries, 5 seconds apart
 SHOWN_REMEMBERED = 5000
 HOLD = 2.0  # seconds a round may wait in the process for room in a chat; a row that would wait longer is put off
+SEND_TIMEOUT = 30.0  # the outbox bot's request timeout
+# A row's send starts only this long after its claim: it ends (SEND_TIMEOUT) before the claim does, with a margin.
+CLAIM_USABLE = CLAIM_LEASE - SEND_TIMEOUT - 15.0
 STAMP_ROUNDING = 1.0  # next_attempt_at is kept to the second: a row put off is due no earlier than meant
 
 
@@ -91,6 +94,7 @@ class OutboxWorker:
         # What each recent message shows, so an edit that would change nothing is not sent (Telegram refuses it).
         self._shown: OrderedDict[tuple[int, int], str] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
+        self._claim_ends = float("inf")  # when the rows of the round's claim may no longer be started
         # Telegram's sending limits (None: no pacing, the rows go one after another as they come).
         self._pacer = pacer
         self._hold = hold
@@ -150,6 +154,7 @@ class OutboxWorker:
 
     async def deliver_due(self) -> int:
         items = await self._outbox.claim()
+        self._claim_ends = asyncio.get_running_loop().time() + CLAIM_USABLE
         if self._pacer is None:
             for item in items:
                 await self._deliver(item)
@@ -225,6 +230,9 @@ class OutboxWorker:
             await reservation.sent()  # the send counts from when Telegram answered
 
     async def _deliver(self, item: OutboxItem, deadline: float | None = None) -> None:
+        if asyncio.get_running_loop().time() > self._claim_ends:  # another instance may take it from now on
+            await self._outbox.postpone(item.id, 0)
+            return
         params = dict(item.params)
         if params.pop(TOPIC_MARK, False):
             thread_id = await self._groups.topic(item.request_id or 0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from bot.settings import Settings
 from storage.database import database_unreachable
@@ -44,14 +46,19 @@ def webhook_path(url: str) -> str:
 class WebhookHandler(SimpleRequestHandler):
     """aiogram's handler, answering as polling behaves: an update whose handler failed on the bot's own side is
     logged and acknowledged (Telegram would otherwise deliver it again and again, and the person's next updates
-    would wait behind it); one that failed because the database could not be reached is answered 503, so that
-    Telegram delivers it again once the database is back."""
+    would wait behind it); one that failed because the database or Redis could not serve is answered 503, so that
+    Telegram delivers it again once they are back."""
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:  # noqa: ARG002 -- aiogram's signature
+        # As bytes: compare_digest refuses str with characters beyond ASCII (a 500 and a traceback, not a 401).
+        expected = (self.secret_token or "").encode()
+        return bool(expected) and secrets.compare_digest(telegram_secret_token.encode(), expected)
 
     async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
         try:
             return await super()._handle_request(bot, request)
-        except (OSError, *database_unreachable()) as error:
-            log.warning("webhook: database unreachable (%s); Telegram will deliver the update again", type(error))
+        except (*database_unreachable(), RedisError) as error:
+            log.warning("webhook: %s; the update is left for Telegram to deliver again", type(error).__name__)
             return web.Response(status=503, text="Service Unavailable")
         except Exception:
             log.exception("webhook: an update failed; it is acknowledged, as polling would skip it")

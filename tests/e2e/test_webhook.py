@@ -90,13 +90,13 @@ async def test_a_stopped_bot_leaves_the_webhook_and_gets_what_was_sent_meanwhile
 
 
 async def test_two_instances_behind_a_balancer_share_the_dialog_and_survive_a_kill(
-    api: LocalBotApi, person: PersonFactory, redis_server: RedisServer, tmp_path: Path
+    api: LocalBotApi, person: PersonFactory, redis_server: RedisServer, postgres_url: str, tmp_path: Path
 ) -> None:
     """Each update goes to the next instance in turn, so every step of the dialog lands on the other one: the
     dialog lives in Redis. Then one instance is killed (-9) and the other finishes the dialog alone."""
     balancer = LoadBalancer()
     await balancer.start()
-    shared = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}", "REDIS_URL": redis_server.url}
+    shared = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_server.url}  # as compose.yaml runs them
     bots = [webhook_bot(api, tmp_path / name, url=balancer.url, **shared) for name in ("a", "b")]
     balancer.backends = [bot.webhook_backend for bot in bots]
     try:

@@ -75,6 +75,22 @@ async def test_a_claim_keeps_others_off_until_it_ends_or_its_lease_runs_out(inst
     assert [row.id for row in await second.claim()] == [item.id, item.id + 1]
 
 
+async def test_a_chats_messages_go_in_order_whichever_instance_sends_them(instances: list[Database]) -> None:
+    first, second = OutboxRepository(instances[0]), OutboxRepository(instances[1])
+    for text in ("notice", "edit of the notice", "another"):
+        await first.enqueue(77, "sendMessage", {"chat_id": 77, "text": text})
+    (oldest,) = await first.claim()  # one row of the chat at a time
+    assert oldest.params["text"] == "notice"
+    assert await second.claim() == []  # the next waits until the first is sent, however many instances ask
+    await first.postpone(oldest.id, 60)  # put off for the chat's limit: still the chat's first
+    instances[0].clock.advance(timedelta(seconds=30))
+    assert await second.claim() == []
+    instances[0].clock.advance(timedelta(seconds=31))
+    (again,) = await second.claim()
+    await second.mark_sent(again.id)
+    assert [item.params["text"] for item in await first.claim()] == ["edit of the notice"]
+
+
 async def test_a_timed_job_runs_once_per_tick_across_instances(instances: list[Database]) -> None:
     runs: list[str] = []
     clock = instances[0].clock

@@ -12,7 +12,7 @@ from bot.directory.finder import CenterFinder
 from storage.bootstrap import load_sample_centers
 from storage.centers import CenterRepository
 from storage.database import Database, available_migrations, integrity_errors, open_migrated
-from storage.fsm import SQLiteStorage
+from storage.fsm import DatabaseStorage
 from storage.users import UserRepository
 
 
@@ -80,13 +80,13 @@ async def test_dialog_state_survives_a_new_connection(tmp_path) -> None:
     path = tmp_path / "fsm.db"
     key = StorageKey(bot_id=1, chat_id=2, user_id=2)
     first = await open_migrated(path)
-    storage = SQLiteStorage(first)
+    storage = DatabaseStorage(first)
     await storage.set_state(key, "CenterSearch:waiting_place")
     await storage.set_data(key, {"after_language": "c_x", "n": 1})
     await first.close()
 
     second = await Database.open(path)
-    storage = SQLiteStorage(second)
+    storage = DatabaseStorage(second)
     assert await storage.get_state(key) == "CenterSearch:waiting_place"
     assert await storage.get_data(key) == {"after_language": "c_x", "n": 1}
     with pytest.raises(TypeError):

@@ -108,8 +108,15 @@ async def traces(db: Database, user_id: int) -> list[str]:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {SECRET_HEADER: ""}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET + "x"}, {SECRET_HEADER: SECRET.upper()}],
-    ids=["no secret", "empty", "wrong", "longer", "other case"],
+    [
+        {},
+        {SECRET_HEADER: ""},
+        {SECRET_HEADER: "wrong"},
+        {SECRET_HEADER: SECRET + "x"},
+        {SECRET_HEADER: SECRET.upper()},
+        {SECRET_HEADER: "секрет-é"},
+    ],
+    ids=["no secret", "empty", "wrong", "longer", "other case", "not ascii"],
 )
 async def test_a_forged_webhook_call_is_refused_and_changes_nothing(hooked: Hooked, headers: dict[str, str]) -> None:
     user = LocalUser(hooked.api, next(FORGERS))
