@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot.bench import add_arguments as add_bench_arguments
 from bot.ops.logs import setup_logging
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -43,6 +44,30 @@ def build_parser() -> argparse.ArgumentParser:
     links = centers.add_parser("links", help="print every center's deep link for posters and QR codes")
     links.add_argument("--username", help="the bot's username (default: asked from the Bot API)")
     centers.add_parser("sample", help="load the SAMPLE directory (fictional contacts)")
+
+    commissioners = commands.add_parser(
+        "commissioners", help="the regional commissioners for children's rights"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True)
+    import_commissioners = commissioners.add_parser(
+        "import", help="upsert by region from CSV (region,name_kk,name_ru,phone[,sample]; all rows or none)"
+    )
+    import_commissioners.add_argument("file", type=Path)
+    import_commissioners.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
+
+    faq = commands.add_parser("faq", help="questions and answers: the articles' files").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    faq_dir = {"type": Path, "metavar": "DIR", "help": "the articles' folder (default: FAQ_DIR, else bot/faq/articles)"}
+    faq.add_parser("check", help="check every article: both languages, sources, dates, links").add_argument(
+        "--dir", **faq_dir
+    )
+    faq_export = faq.add_parser("export", help="every article as one CSV row, for editing in bulk")
+    faq_export.add_argument("file", type=Path)
+    faq_export.add_argument("--dir", **faq_dir)
+    faq_import = faq.add_parser("import", help="write the articles of a CSV file (all rows or none)")
+    faq_import.add_argument("file", type=Path)
+    faq_import.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
+    faq_import.add_argument("--dir", **faq_dir)
 
     staff = commands.add_parser("staff", help="center staff who receive and answer help requests").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -86,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_requests = export.add_parser("requests", help="every request as CSV: facts only, no text or identity")
     export_requests.add_argument("file", type=Path)
+    add_bench_arguments(
+        commands.add_parser("bench", help="measure the bot against a bare aiogram echo bot on real flows (figures)")
+    )
     return parser
 
 
@@ -124,8 +152,14 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"BOT_TOKEN is set: starting the bot with {mode}", flush=True)
         await run_bot(settings)
         return 0
+    if args.command == "bench":
+        from bot.bench.run import bench_command
+
+        return await bench_command(args)
     if args.command == "migrate":
         return await cli.migrate_command(settings)
+    if args.command == "faq":
+        return cli.faq_command(args)
     if args.command == "db":
         return await cli.copy_command(args.source, args.target)
     if args.command == "staff":
@@ -136,6 +170,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await cli.groups_command(args, settings)
     if args.command == "export":
         return await cli.export_command(args, settings)
+    if args.command == "commissioners":
+        return await cli.commissioners_command(args, settings)
     return await cli.centers_command(args, settings)
 
 

@@ -20,6 +20,7 @@ from bot.jobs import run_jobs, timed_jobs
 from bot.ops.health import start_health_server, stop_health_server
 from bot.ops.metrics import Metrics
 from bot.privacy.desk import PrivacyDesk
+from bot.programmes.desk import ProgrammeDesk
 from bot.requests.desk import Helpdesk
 from bot.settings import ConfigError, Settings
 from bot.telegram.commands import register_bot_profile
@@ -34,6 +35,7 @@ from bot.telegram.webhook import run_webhook
 from handlers import get_routers
 from storage.bootstrap import ensure_centers, ensure_courses, open_database
 from storage.chat_log import ChatLog
+from storage.commissioners import CommissionerRepository
 from storage.crisis import CrisisRepository
 from storage.database import Database
 from storage.fsm import DatabaseStorage
@@ -85,6 +87,7 @@ def build_dispatcher(
         helpdesk=helpdesk,
         courses=courses,
         privacy=privacy,
+        programmes=ProgrammeDesk(db),
     )
     if metrics is not None:  # the first, so it counts and times every update, throttled ones too
         dispatcher.update.outer_middleware(metrics.update_middleware())
@@ -138,6 +141,7 @@ async def run_bot(settings: Settings) -> None:
         await ensure_centers(db)
         await ensure_courses(db, settings.zone)
         await CrisisRepository(db).load_sample_if_empty()
+        await CommissionerRepository(db).load_sample_if_empty()
         bot = build_bot(settings, retry=True, chat_log=ChatLog(db), metrics=metrics)
         outbox_bot = build_bot(settings, retry=False, chat_log=ChatLog(db), metrics=metrics)
         pacer = build_pacer(settings)  # Telegram's sending limits: the outbox keeps to them ...

@@ -6,14 +6,19 @@ import argparse
 import csv
 import io
 import sys
+from pathlib import Path
 
 from bot.courses.models import NewGroup
 from bot.courses.rules import GROUP_CSV_COLUMNS, SESSION_FORMAT, parse_group_row
 from bot.directory.models import centers_to_csv, parse_centers_csv
+from bot.faq.library import articles_dir, export_csv, load_folder, parse_csv, write_articles
+from bot.faq.rules import check_together
+from bot.programmes.rules import parse_commissioners_csv
 from bot.requests.models import request_number
 from bot.settings import Settings
 from storage.bootstrap import ensure_courses, load_sample_centers, open_database
 from storage.centers import CenterRepository
+from storage.commissioners import CommissionerRepository
 from storage.copy import NotEmpty, copy_database
 from storage.courses import CourseRepository
 from storage.database import Database, is_postgres, open_migrated
@@ -60,6 +65,62 @@ async def copy_command(source_url: str, target_url: str) -> int:
         return 0
     print("the counts differ: do not switch to the new database", file=sys.stderr)
     return 1
+
+
+def faq_command(args: argparse.Namespace) -> int:
+    """The articles' files: check them, or move them to and from one CSV (a methodologist's spreadsheet)."""
+    folder = args.dir or articles_dir()
+    if args.action == "import":
+        return _faq_import(args, folder)
+    loaded = load_folder(folder)
+    for name, errors in loaded.problems.items():
+        for error in errors:
+            print(f"{folder / name if name.endswith('.json') else name}: {error}", file=sys.stderr)
+    library = loaded.library
+    if args.action == "export":
+        args.file.write_text(export_csv(library.articles), encoding="utf-8")
+        print(f"wrote {len(library)} articles to {args.file}")
+        return 1 if loaded.problems else 0
+    if not loaded.files:
+        print(f"no articles in {folder}", file=sys.stderr)
+        return 1
+    if loaded.problems:
+        print(f"{len(loaded.problems)} of {loaded.files} file(s) have errors", file=sys.stderr)
+        return 1
+    samples = sum(1 for article in library.articles if article.is_sample)
+    print(
+        f"{len(library)} articles in {len(library.topics())} topics: all valid; "
+        f"{samples} still SAMPLE (no reviewer's name yet)"
+    )
+    return 0
+
+
+def _faq_import(args: argparse.Namespace, folder: Path) -> int:
+    """Every row checked first (errors name the row), also against the articles already in the folder; then every
+    article is written, or none."""
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    parsed = parse_csv(text)
+    incoming = {article.slug for article in parsed.articles}
+    kept = [article for article in load_folder(folder).library.articles if article.slug not in incoming]
+    parsed.errors += check_together([*kept, *parsed.articles]) if not parsed.errors else []
+    if parsed.errors:
+        for error in parsed.errors:
+            print(f"{args.file}: {error}", file=sys.stderr)
+        print(f"nothing imported: {len(parsed.errors)} error(s)", file=sys.stderr)
+        return 1
+    existing = sum(1 for article in parsed.articles if (folder / f"{article.slug}.json").exists())
+    new = len(parsed.articles) - existing
+    if args.dry_run:
+        print(f"dry run: {len(parsed.articles)} valid rows; would add {new} and update {existing}")
+        return 0
+    write_articles(folder, parsed.articles)
+    print(f"imported {len(parsed.articles)} articles into {folder}: {new} added, {existing} updated")
+    print("a running bot serves them after its next restart")
+    return 0
 
 
 async def centers_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -248,6 +309,39 @@ async def _import(args: argparse.Namespace, repository: CenterRepository) -> int
     summary = await repository.upsert_many(parsed.centers)
     print(f"imported {len(parsed.centers)} centers: {summary.inserted} added, {summary.updated} updated")
     return 0
+
+
+async def commissioners_command(args: argparse.Namespace, settings: Settings) -> int:
+    """The regional commissioners for children's rights, upserted by region: every row validated first (errors
+    name the line), then all in one transaction, or none."""
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    parsed = parse_commissioners_csv(text)
+    if parsed.errors:
+        for error in parsed.errors:
+            print(f"{args.file}: {error}", file=sys.stderr)
+        print(f"nothing imported: {len(parsed.errors)} error(s)", file=sys.stderr)
+        return 1
+    db = await open_database(settings)
+    try:
+        repository = CommissionerRepository(db)
+        before = {item.region: item for item in await repository.all()}
+        if args.dry_run:
+            known = sum(1 for item in parsed.commissioners if item.region in before)
+            print(f"dry run: {len(parsed.commissioners)} valid rows; would add {len(parsed.commissioners) - known} "
+                  f"and update {known}")  # fmt: skip
+            return 0
+        summary = await repository.upsert_many(parsed.commissioners)
+        print(f"imported {len(parsed.commissioners)} commissioners: {summary.added} added, {summary.updated} updated")
+        still = sorted(item.region for item in await repository.all() if item.is_sample)
+        if still:
+            print(f"still SAMPLE (fictional contacts): {', '.join(still)}")
+        return 0
+    finally:
+        await db.close()
 
 
 async def _bot_username(settings: Settings) -> str:

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # /readyz fails when the oldest due outbox row has waited longer than this.
     outbox_stuck_seconds: float = Field(default=300, gt=0)
     log_format: Literal["text", "json"] = "text"
+    # The questions-and-answers articles: a folder of JSON files (default: the ones shipped in bot/faq/articles).
+    faq_dir: Path | None = None
     # Telegram's sending limits, which the outbox keeps to before Telegram has to refuse.
     send_per_second: float = Field(default=30, gt=0)
     send_per_chat_second: float = Field(default=1, gt=0)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, centers, commands, courses, fallback, language, requests, safety, staff
+from handlers import admin, centers, commands, courses, fallback, faq, language, programmes, requests, safety, staff
 
 
 def get_routers() -> list[Router]:
     return [
         safety.router,
         commands.router,
+        programmes.router,  # only its command, menu button and buttons: /programs works in any dialog
+        faq.router,  # only its command, menu button and buttons: /faq works in any dialog
         language.router,
         admin.router,
         staff.router,

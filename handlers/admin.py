@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Dispatcher, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 
 from bot.core.callbacks import UnblockCb
 from bot.core.filters import IsAdmin
+from bot.faq import views as fv
+from bot.faq.desk import faq_desk
 from bot.requests import views as rv
 from bot.requests.desk import Helpdesk
 from bot.settings import Settings
@@ -23,6 +25,7 @@ router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
 
 INVITE_VALID_FOR = timedelta(days=3)
+STATS_LIMIT = 4000  # one message while the numbers fit in it
 
 
 @router.message(Command("blocked"), IsAdmin())
@@ -54,11 +57,18 @@ async def invite(message: Message, command: CommandObject, helpdesk: Helpdesk, b
 
 
 @router.message(Command("stats"), IsAdmin())
-async def stats(message: Message, helpdesk: Helpdesk) -> None:
+async def stats(message: Message, helpdesk: Helpdesk, dispatcher: Dispatcher) -> None:
     assert message.from_user is not None
     locale = await helpdesk.locale_of(message.from_user.id)
     summary = await helpdesk.summary()
-    await message.answer(rv.stats(summary, await helpdesk.all_centers(), locale))
+    text = rv.stats(summary, await helpdesk.all_centers(), locale)
+    faq = faq_desk(dispatcher)  # whether the articles helped, per article
+    answers = fv.stats(await faq.counts(), faq.library, locale)
+    if len(text) + len(answers) < STATS_LIMIT:
+        await message.answer(f"{text}\n\n{answers}")
+    else:
+        await message.answer(text)
+        await message.answer(answers)
 
 
 @router.message(Command("invite", "stats", "blocked"))

@@ -1,16 +1,19 @@
-"""The catch-all: a typed place name still finds centers; anything else gets a hint and the menu."""
+"""The catch-all: a typed place name still finds centers, then a question finds articles; anything else gets a
+hint and the menu."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.core import keyboards, texts
 from bot.core.clock import Clock
+from bot.faq.desk import faq_desk
 from bot.settings import Settings
 from handlers.centers import answer_place_search
 from handlers.common import ask_language
+from handlers.faq import answer_question
 from storage.centers import CenterRepository
 from storage.users import User
 
@@ -20,13 +23,21 @@ router.message.filter(F.chat.type == "private")
 
 @router.message(F.text)
 async def free_text(
-    message: Message, user: User, centers: CenterRepository, i18n: I18n, settings: Settings, clock: Clock
+    message: Message,
+    user: User,
+    centers: CenterRepository,
+    i18n: I18n,
+    settings: Settings,
+    clock: Clock,
+    dispatcher: Dispatcher,
 ) -> None:
     assert message.text is not None
     if await answer_place_search(message, message.text, centers, i18n.current_locale, clock.local(settings.zone)):
         return
     if user.locale is None:
         await ask_language(message, i18n)
+        return
+    if await answer_question(message, message.text, faq_desk(dispatcher), i18n.current_locale):
         return
     await message.answer(texts.not_understood(), reply_markup=keyboards.main_menu())
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -35,8 +35,15 @@ from bot.courses.desk import CourseDesk
 from bot.directory import views
 from bot.directory.finder import CenterFinder
 from bot.directory.models import Center, open_first
+from bot.faq import keyboards as fk
+from bot.faq import views as fv
+from bot.faq.callbacks import FaqGoOnCb
+from bot.faq.desk import faq_desk
 from bot.privacy import views as pv
 from bot.privacy.desk import PrivacyDesk
+from bot.programmes.desk import ProgrammeDesk
+from bot.programmes.rules import is_child_situation
+from bot.programmes.views import child_rights_block
 from bot.requests import views as rv
 from bot.requests.desk import Helpdesk
 from bot.requests.models import AlreadySubmitted, NewRequest
@@ -73,6 +80,7 @@ async def start_request(
     settings: Settings,
     user_id: int,
     center_id: int | None = None,
+    ask_topic: bool = True,
 ) -> None:
     await state.clear()
     if await helpdesk.over_daily_limit(user_id, settings.requests_per_day):
@@ -81,7 +89,24 @@ async def start_request(
     await state.set_state(RequestForm.category)
     if center_id is not None:
         await state.update_data(center_id=center_id)
-    await message.answer(rv.choose_category(), reply_markup=rv.categories())
+    if ask_topic:
+        await message.answer(rv.choose_category(), reply_markup=rv.categories())
+
+
+async def start_request_on(
+    message: Message,
+    state: FSMContext,
+    helpdesk: Helpdesk,
+    programmes: ProgrammeDesk,
+    settings: Settings,
+    user_id: int,
+    category: str,
+    locale: str,
+) -> None:
+    """A request whose topic is chosen already (a programme's card): on to the center, as after a tap on it."""
+    await start_request(message, state, helpdesk, settings, user_id, ask_topic=False)
+    if category in CATEGORIES and await state.get_state() == RequestForm.category.state:  # not over the limit
+        await _topic_chosen(message, state, helpdesk, programmes, category, locale)
 
 
 @router.message(Command("request"))
@@ -111,15 +136,25 @@ async def ask_here(
 
 @router.callback_query(RequestForm.category, CategoryCb.filter(F.code.in_(CATEGORIES)))
 async def category_chosen(
-    query: CallbackQuery, callback_data: CategoryCb, state: FSMContext, helpdesk: Helpdesk, i18n: I18n
+    query: CallbackQuery,
+    callback_data: CategoryCb,
+    state: FSMContext,
+    helpdesk: Helpdesk,
+    programmes: ProgrammeDesk,
+    i18n: I18n,
 ) -> None:
     await query.answer()
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    await state.update_data(category=callback_data.code)
-    if callback_data.code == "violence":
-        await _warn(message, state, helpdesk, i18n.current_locale)
+    if isinstance(query.message, Message):
+        await _topic_chosen(query.message, state, helpdesk, programmes, callback_data.code, i18n.current_locale)
+
+
+async def _topic_chosen(
+    message: Message, state: FSMContext, helpdesk: Helpdesk, programmes: ProgrammeDesk, code: str, locale: str
+) -> None:
+    await state.update_data(category=code)
+    if code == "violence":
+        await _warn(message, state, helpdesk, locale)
+    await _child_rights(message, state, programmes, locale)  # a child's situation at a known center
     if (await state.get_data()).get("center_id"):
         await _ask_text(message, state)
     else:
@@ -149,7 +184,12 @@ async def center_by_name(
 
 @router.callback_query(RequestForm.center, PickCenterCb.filter())
 async def center_picked(
-    query: CallbackQuery, callback_data: PickCenterCb, state: FSMContext, centers: CenterRepository
+    query: CallbackQuery,
+    callback_data: PickCenterCb,
+    state: FSMContext,
+    centers: CenterRepository,
+    programmes: ProgrammeDesk,
+    i18n: I18n,
 ) -> None:
     if await centers.get(callback_data.id) is None:
         await query.answer(views.center_gone(), show_alert=True)
@@ -157,11 +197,14 @@ async def center_picked(
     await query.answer()
     await state.update_data(center_id=callback_data.id)
     if isinstance(query.message, Message):
+        await _child_rights(query.message, state, programmes, i18n.current_locale)  # now that the region is known
         await _ask_text(query.message, state)
 
 
 @router.message(RequestForm.text, F.text | F.caption | F.photo | F.document)
-async def text_given(message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n) -> None:
+async def text_given(
+    message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n, dispatcher: Dispatcher
+) -> None:
     if message.photo:
         await state.update_data(file_id=message.photo[-1].file_id, file_kind="photo")
     elif message.document:
@@ -177,7 +220,17 @@ async def text_given(message: Message, state: FSMContext, helpdesk: Helpdesk, i1
         await _warn(message, state, helpdesk, i18n.current_locale)
     await state.update_data(text=text, urgent=urgent)
     await state.set_state(RequestForm.contact)
+    if not urgent:  # in danger the numbers above come alone
+        await _offer_articles(message, text, dispatcher, i18n.current_locale)
     await message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
+
+
+@router.callback_query(RequestForm.contact, FaqGoOnCb.filter())
+async def go_on_after_article(query: CallbackQuery) -> None:
+    """From an article offered in the request: its next question again, with nothing lost."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
 
 
 @router.message(RequestForm.text)
@@ -292,6 +345,7 @@ async def send_request(
     helpdesk: Helpdesk,
     privacy: PrivacyDesk,
     centers: CenterRepository,
+    programmes: ProgrammeDesk,
     i18n: I18n,
     settings: Settings,
 ) -> None:
@@ -331,6 +385,9 @@ async def send_request(
     status = schedule.status(now) if schedule else None
     if status is not None and not status.open:
         text += "\n\n" + rv.out_of_hours(views.when(status.change, now, i18n.current_locale))
+    if is_child_situation(request.category):  # the region's commissioner for children's rights, 111 and 150
+        commissioner = await programmes.commissioner_of_region(center.region)
+        text += "\n\n" + child_rights_block(commissioner, i18n.current_locale)
     await query.message.answer(text, reply_markup=keyboards.main_menu())
 
 
@@ -435,6 +492,26 @@ async def _warn(message: Message, state: FSMContext, helpdesk: Helpdesk, locale:
     crisis = await helpdesk.crisis_center(center.region) if center else None
     await message.answer(rv.danger_notice(crisis, locale))
     await state.update_data(crisis_shown=crisis is not None)
+
+
+async def _child_rights(message: Message, state: FSMContext, programmes: ProgrammeDesk, locale: str) -> None:
+    """A child's situation: the commissioner for children's rights of the chosen center's region, with 111 and 150,
+    once in the dialog, as soon as the center is known."""
+    data = await state.get_data()
+    if not is_child_situation(data.get("category")) or data.get("child_rights_shown") or not data.get("center_id"):
+        return
+    commissioner = await programmes.commissioner_for_center(int(data["center_id"]))
+    await message.answer(child_rights_block(commissioner, locale))
+    await state.update_data(child_rights_shown=True)
+
+
+async def _offer_articles(message: Message, text: str, dispatcher: Dispatcher, locale: str) -> None:
+    """Up to three articles the description names ("this may help"); the request goes on below, unchanged: never
+    a wall between a person and a human."""
+    found = faq_desk(dispatcher).library.search(text, 3)
+    if found:
+        markup = fk.found([match.article for match in found], locale, in_request=True)
+        await message.answer(fv.offer_heading(), reply_markup=markup)
 
 
 async def _offer_centers(message: Message, found: list[Center], locale: str, settings: Settings, clock: Clock) -> None:

@@ -80,11 +80,13 @@ async def seed(db: Database) -> None:
     """What the bot loads into an empty database at start."""
     from bot.settings import Settings
     from storage.bootstrap import ensure_centers, ensure_courses
+    from storage.commissioners import CommissionerRepository
     from storage.crisis import CrisisRepository
 
     await ensure_centers(db)
     await ensure_courses(db, Settings(_env_file=None).zone)  # type: ignore[call-arg]
     await CrisisRepository(db).load_sample_if_empty()
+    await CommissionerRepository(db).load_sample_if_empty()
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ FIND_CENTER = N_("📍 Find a center")
 ASK_FOR_HELP = N_("✍️ Ask for help")
 ACADEMY = N_("👨‍👩‍👧 Parents Academy")
 PREMARITAL = N_("💍 Pre-marital course")
+FAQ = N_("❓ Questions and answers")
+PROGRAMMES = N_("📚 Programmes")
 EMERGENCY = N_("🆘 Emergency numbers")
 LANGUAGE = N_("🌐 Language")
 HELP = N_("ℹ️ Help")
@@ -35,6 +37,7 @@ def main_menu() -> ReplyKeyboardMarkup:
         keyboard=[
             [KeyboardButton(text=_(FIND_CENTER)), KeyboardButton(text=_(ASK_FOR_HELP))],
             [KeyboardButton(text=_(ACADEMY)), KeyboardButton(text=_(PREMARITAL))],
+            [KeyboardButton(text=_(FAQ)), KeyboardButton(text=_(PROGRAMMES))],
             [KeyboardButton(text=_(EMERGENCY))],
             [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP)), KeyboardButton(text=_(QUICK_EXIT))],
         ],

@@ -15,6 +15,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("request", N_("Ask a center for help")),
     ("academy", N_("Parents Academy: sign up for a group")),
     ("premarital", N_("Pre-marital course for couples")),
+    ("programs", N_("Programmes for families")),
+    ("faq", N_("Questions and answers")),
     ("my", N_("My requests and sign-ups")),
     ("sos", N_("Emergency numbers")),
     ("menu", N_("Main menu")),

@@ -32,6 +32,7 @@ from bot.localapi.html import ParseError, parse_html, utf16_length
 from bot.requests.desk import Helpdesk
 from bot.settings import Settings
 from storage.bootstrap import ensure_centers, ensure_courses
+from storage.commissioners import CommissionerRepository
 from storage.crisis import CrisisRepository
 from storage.database import Database, open_migrated
 from tests.conftest import new_postgres_database
@@ -256,6 +257,7 @@ async def world(
     await ensure_centers(db)
     await ensure_courses(db, settings.zone)
     await CrisisRepository(db).load_sample_if_empty()
+    await CommissionerRepository(db).load_sample_if_empty()
     i18n = create_i18n(settings.default_locale)
     helpdesk = Helpdesk(db, i18n, settings.admin_ids)  # no outbox worker: its rows stay in the table to read
     dispatcher = build_dispatcher(db, settings, i18n, helpdesk)

@@ -48,13 +48,18 @@ async def test_each_outbox_row_is_claimed_by_one_instance(instances: list[Databa
 
     async def claim_all(db: Database) -> list[int]:
         repository, mine = OutboxRepository(db), []
+        await start.wait()  # all three begin together, so each takes part
         while batch := await repository.claim(limit=7):
             mine += [item.id for item in batch]
             for item in batch:
                 await repository.mark_sent(item.id)
         return mine
 
-    claimed = await asyncio.gather(*(claim_all(db) for db in instances))
+    start = asyncio.Event()
+    racing = [asyncio.create_task(claim_all(db)) for db in instances]
+    await asyncio.sleep(0)
+    start.set()
+    claimed = await asyncio.gather(*racing)
     every = Counter(row for rows in claimed for row in rows)
     assert len(every) == 120 and set(every.values()) == {1}  # all of them, each once
     assert all(rows for rows in claimed)  # and all three instances took part

@@ -1,0 +1,1 @@
+"""Questions and answers: short articles in both languages, found by topic or by a typed question."""

@@ -1,0 +1,1 @@
+"""Programmes for families (the cards of /programs) and the regional commissioners for children's rights."""
