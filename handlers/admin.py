@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
@@ -16,7 +16,7 @@ from aiogram.utils.deep_linking import create_start_link
 from bot.core.callbacks import UnblockCb
 from bot.core.filters import IsAdmin
 from bot.faq import views as fv
-from bot.faq.desk import faq_desk
+from bot.faq.desk import FaqDesk
 from bot.requests import views as rv
 from bot.requests.desk import Helpdesk
 from bot.settings import Settings
@@ -57,13 +57,12 @@ async def invite(message: Message, command: CommandObject, helpdesk: Helpdesk, b
 
 
 @router.message(Command("stats"), IsAdmin())
-async def stats(message: Message, helpdesk: Helpdesk, dispatcher: Dispatcher) -> None:
+async def stats(message: Message, helpdesk: Helpdesk, faq: FaqDesk) -> None:
     assert message.from_user is not None
     locale = await helpdesk.locale_of(message.from_user.id)
     summary = await helpdesk.summary()
     text = rv.stats(summary, await helpdesk.all_centers(), locale)
-    faq = faq_desk(dispatcher)  # whether the articles helped, per article
-    answers = fv.stats(await faq.counts(), faq.library, locale)
+    answers = fv.stats(await faq.counts(), faq.library, locale)  # whether the articles helped, per article
     if len(text) + len(answers) < STATS_LIMIT:
         await message.answer(f"{text}\n\n{answers}")
     else:

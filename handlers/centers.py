@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -107,7 +106,7 @@ async def waiting_place_other(message: Message) -> None:
 
 @router.callback_query(RegionsCb.filter())
 async def regions_list(query: CallbackQuery, i18n: I18n) -> None:
-    await _edit_or_send(query, views.choose_region(), center_keyboards.regions(i18n.current_locale))
+    await keyboards.edit_or_send(query, views.choose_region(), center_keyboards.regions(i18n.current_locale))
 
 
 @router.callback_query(RegionCb.filter())
@@ -131,7 +130,7 @@ async def region_chosen(
     if not localities:
         await query.answer(views.no_centers(), show_alert=True)
         return
-    await _edit_or_send(
+    await keyboards.edit_or_send(
         query, views.choose_locality(region.name(locale)), center_keyboards.localities(localities, locale)
     )
 
@@ -210,21 +209,6 @@ async def _show_locality(
         return
     heading = views.place_heading(locality.name(locale), len(found))
     listed: list[tuple[Center, float | None]] = [(center, None) for center in found]
-    await _edit_or_send(
+    await keyboards.edit_or_send(
         query, views.centers_list(heading, listed, locale, now), center_keyboards.center_choice(found, locale, True)
     )
-
-
-async def _edit_or_send(query: CallbackQuery, text: str, markup: keyboards.InlineKeyboardMarkup) -> None:
-    """Edit the message the button sits on; a message too old to edit gets a fresh one instead."""
-    await query.answer()
-    message = query.message
-    if isinstance(message, Message) and message.text is not None:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-            return
-        except TelegramBadRequest as error:
-            if "not modified" in error.message:
-                return
-    if query.bot is not None:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

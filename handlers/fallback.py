@@ -3,17 +3,19 @@ hint and the menu."""
 
 from __future__ import annotations
 
-from aiogram import Dispatcher, F, Router
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.core import keyboards, texts
 from bot.core.clock import Clock
-from bot.faq.desk import faq_desk
+from bot.faq.desk import FaqDesk
 from bot.settings import Settings
 from handlers.centers import answer_place_search
 from handlers.common import ask_language
 from handlers.faq import answer_question
+from handlers.requests import writing_request
 from storage.centers import CenterRepository
 from storage.users import User
 
@@ -29,7 +31,8 @@ async def free_text(
     i18n: I18n,
     settings: Settings,
     clock: Clock,
-    dispatcher: Dispatcher,
+    faq: FaqDesk,
+    state: FSMContext,
 ) -> None:
     assert message.text is not None
     if await answer_place_search(message, message.text, centers, i18n.current_locale, clock.local(settings.zone)):
@@ -37,7 +40,8 @@ async def free_text(
     if user.locale is None:
         await ask_language(message, i18n)
         return
-    if await answer_question(message, message.text, faq_desk(dispatcher), i18n.current_locale):
+    in_request = await writing_request(state)  # typed at a step that wants a tap: the request stays the way on
+    if await answer_question(message, message.text, faq, i18n.current_locale, in_request):
         return
     await message.answer(texts.not_understood(), reply_markup=keyboards.main_menu())
 

@@ -1,13 +1,17 @@
 """Questions and answers: /faq and the menu's button (topics, then the articles), an article with «Did this
-help?», and a typed question answered with the articles it names (the catch-all asks here after place names)."""
+help?», and a typed question answered with the articles it names (the catch-all asks here after place names).
+
+An article on a child's safety (bot.programmes.rules.CHILD_TOPICS) also shows the commissioner for children's
+rights of the person's region, with 111 and 150. While a help request is being written, an article's way to a
+person is that request: its buttons take it up again where it was, never start it over."""
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.core import keyboards, texts
@@ -15,12 +19,17 @@ from bot.core.filters import ButtonText
 from bot.faq import keyboards as fk
 from bot.faq import views
 from bot.faq.callbacks import FaqArticleCb, FaqAskCb, FaqTopicCb, FaqTopicsCb, FaqVoteCb
-from bot.faq.desk import FaqDesk, faq_desk
+from bot.faq.desk import FaqDesk
 from bot.faq.models import TOPICS
+from bot.programmes.desk import ProgrammeDesk
+from bot.programmes.models import Commissioner
+from bot.programmes.rules import is_child_topic
+from bot.programmes.views import child_rights_block
 from bot.requests.desk import Helpdesk
 from bot.requests.rules import signals_danger
 from bot.settings import Settings
-from handlers.requests import RequestForm, start_request
+from handlers.requests import resume_request, start_request, writing_request
+from storage.centers import CenterRepository
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -30,56 +39,66 @@ FOUND_LIMIT = 3
 
 @router.message(Command("faq"))
 @router.message(ButtonText(keyboards.FAQ))
-async def faq_command(message: Message, state: FSMContext, dispatcher: Dispatcher) -> None:
+async def faq_command(message: Message, state: FSMContext, faq: FaqDesk) -> None:
     await state.clear()
-    desk = faq_desk(dispatcher)
-    if not len(desk.library):
+    if not len(faq.library):
         await message.answer(views.no_articles(), reply_markup=keyboards.main_menu())
         return
-    await message.answer(views.intro(), reply_markup=fk.topics(desk.library))
+    await message.answer(views.intro(), reply_markup=fk.topics(faq.library))
 
 
 @router.callback_query(FaqTopicsCb.filter())
-async def topics(query: CallbackQuery, dispatcher: Dispatcher) -> None:
-    desk = faq_desk(dispatcher)
-    await _edit_or_send(query, views.intro(), fk.topics(desk.library))
+async def topics(query: CallbackQuery, faq: FaqDesk) -> None:
+    await keyboards.edit_or_send(query, views.intro(), fk.topics(faq.library))
 
 
 @router.callback_query(FaqTopicCb.filter(F.topic.in_(TOPICS)))
-async def topic(query: CallbackQuery, callback_data: FaqTopicCb, dispatcher: Dispatcher, i18n: I18n) -> None:
-    articles = faq_desk(dispatcher).library.in_topic(callback_data.topic)
+async def topic(query: CallbackQuery, callback_data: FaqTopicCb, faq: FaqDesk, i18n: I18n) -> None:
+    articles = faq.library.in_topic(callback_data.topic)
     if not articles:
         await query.answer(views.no_articles(), show_alert=True)
         return
     heading = views.topic_heading(callback_data.topic, len(articles))
-    await _edit_or_send(query, heading, fk.topic_articles(articles, i18n.current_locale), edit=not callback_data.new)
+    markup = fk.topic_articles(articles, i18n.current_locale)
+    await keyboards.edit_or_send(query, heading, markup, edit=not callback_data.new)
 
 
 @router.callback_query(FaqArticleCb.filter())
 async def open_article(
-    query: CallbackQuery, callback_data: FaqArticleCb, dispatcher: Dispatcher, state: FSMContext, i18n: I18n, bot: Bot
+    query: CallbackQuery,
+    callback_data: FaqArticleCb,
+    faq: FaqDesk,
+    state: FSMContext,
+    helpdesk: Helpdesk,
+    programmes: ProgrammeDesk,
+    i18n: I18n,
+    bot: Bot,
 ) -> None:
-    item = faq_desk(dispatcher).library.by_key(callback_data.key)
+    item = faq.library.by_key(callback_data.key)
     if item is None:  # an article taken out since the button was sent
         await query.answer(texts.button_gone(), show_alert=True)
         return
     await query.answer()
-    in_request = callback_data.go and await _writing_request(state)
-    text = views.article(item, i18n.current_locale, in_request)
-    await bot.send_message(query.from_user.id, text, reply_markup=fk.article(item, in_request))
+    locale = i18n.current_locale
+    in_request = await writing_request(state)
+    child_rights = None
+    if is_child_topic(item.topic):
+        commissioner = await _commissioner(query.from_user.id, state, helpdesk, programmes)
+        child_rights = child_rights_block(commissioner, locale)
+    first, *more = views.article_messages(item, locale, in_request, child_rights)
+    await bot.send_message(query.from_user.id, first, reply_markup=fk.article(item, in_request))
+    for text in more:
+        await bot.send_message(query.from_user.id, text)
 
 
 @router.callback_query(FaqVoteCb.filter())
-async def vote(
-    query: CallbackQuery, callback_data: FaqVoteCb, dispatcher: Dispatcher, state: FSMContext, bot: Bot
-) -> None:
-    desk = faq_desk(dispatcher)
-    item = desk.library.by_key(callback_data.key)
+async def vote(query: CallbackQuery, callback_data: FaqVoteCb, faq: FaqDesk, state: FSMContext, bot: Bot) -> None:
+    item = faq.library.by_key(callback_data.key)
     if item is None:
         await query.answer(texts.button_gone(), show_alert=True)
         return
-    counted = await desk.answer(query.from_user.id, item, callback_data.helped)
-    in_request = callback_data.go and await _writing_request(state)
+    counted = await faq.answer(query.from_user.id, item, callback_data.helped)
+    in_request = await writing_request(state)
     if isinstance(query.message, Message):  # the question is answered: its buttons go, the way to a person stays
         try:
             await query.message.edit_reply_markup(reply_markup=fk.article(item, in_request, answered=True))
@@ -97,41 +116,45 @@ async def vote(
 
 
 @router.callback_query(FaqAskCb.filter())
-async def ask_center(query: CallbackQuery, state: FSMContext, helpdesk: Helpdesk, settings: Settings) -> None:
+async def ask_center(
+    query: CallbackQuery,
+    state: FSMContext,
+    helpdesk: Helpdesk,
+    centers: CenterRepository,
+    settings: Settings,
+    i18n: I18n,
+) -> None:
+    """A help request; a button sent before the one being written was begun takes that one up again instead."""
     await query.answer()
-    if isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
+        return
+    if await writing_request(state):
+        await resume_request(query.message, state, centers, i18n.current_locale)
+    else:
         await start_request(query.message, state, helpdesk, settings, query.from_user.id)
 
 
-async def answer_question(message: Message, text: str, desk: FaqDesk, locale: str) -> bool:
-    """A typed question: the emergency numbers first if it speaks of danger, then the articles it names.
-    False when there was nothing to say (the caller gives its hint)."""
+async def answer_question(message: Message, text: str, desk: FaqDesk, locale: str, in_request: bool = False) -> bool:
+    """A typed question: the emergency numbers first if it speaks of danger, then the articles it names (with the
+    way to a person, unless a help request is being written). False when there was nothing to say (the caller
+    gives its hint)."""
     found = desk.library.search(text, FOUND_LIMIT)
     danger = signals_danger(text)
     if danger:
         await message.answer(texts.emergency(), reply_markup=keyboards.main_menu())
     if found:
         articles = [match.article for match in found]
-        await message.answer(views.found_heading(), reply_markup=fk.found(articles, locale))
+        await message.answer(views.found_heading(), reply_markup=fk.found(articles, locale, in_request))
     return danger or bool(found)
 
 
-async def _writing_request(state: FSMContext) -> bool:
-    """Whether a help request is still being written: an article offered in it then leads back to it, never to a
-    new one (which would start the dialog over)."""
-    return await state.get_state() in RequestForm.__all_states_names__
-
-
-async def _edit_or_send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup, edit: bool = True) -> None:
-    """Edit the message the button sits on; a message too old to edit gets a fresh one instead."""
-    await query.answer()
-    message = query.message
-    if edit and isinstance(message, Message) and message.text is not None:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-            return
-        except TelegramBadRequest as error:
-            if "not modified" in error.message:
-                return
-    if query.bot is not None:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+async def _commissioner(
+    user_id: int, state: FSMContext, helpdesk: Helpdesk, programmes: ProgrammeDesk
+) -> Commissioner | None:
+    """The commissioner of the region of the center the person chose last: the one of the dialog under way (a help
+    request's draft), else the one of their newest request; None when no center is known."""
+    center_id = (await state.get_data()).get("center_id")
+    if center_id is None:
+        sent = await helpdesk.requests_of(user_id)  # the newest first
+        center_id = sent[0].center_id if sent else None
+    return await programmes.commissioner_for_center(int(center_id) if center_id is not None else None)

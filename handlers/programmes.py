@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.core import keyboards, texts
@@ -38,12 +37,12 @@ async def programmes_command(message: Message, state: FSMContext, i18n: I18n) ->
 
 @router.callback_query(ProgrammesCb.filter())
 async def back_to_list(query: CallbackQuery, i18n: I18n) -> None:
-    await _edit_or_send(query, *pv.programmes_list(i18n.current_locale))
+    await keyboards.edit_or_send(query, *pv.programmes_list(i18n.current_locale))
 
 
 @router.callback_query(ProgrammeCb.filter(F.code.in_(PROGRAMMES_BY_CODE)))
 async def programme_card(query: CallbackQuery, callback_data: ProgrammeCb, i18n: I18n) -> None:
-    await _edit_or_send(query, *pv.programme_card(PROGRAMMES_BY_CODE[callback_data.code], i18n.current_locale))
+    await keyboards.edit_or_send(query, *pv.programme_card(PROGRAMMES_BY_CODE[callback_data.code], i18n.current_locale))
 
 
 @router.callback_query(ProgrammeGoCb.filter(F.code.in_(PROGRAMMES_BY_CODE)))
@@ -75,18 +74,3 @@ async def programme_action(
     else:
         await state.clear()
         await start_center_search(message, state)
-
-
-async def _edit_or_send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """The card replaces the list in the same message (and back); a message too old to edit gets a fresh one."""
-    await query.answer()
-    message = query.message
-    if isinstance(message, Message) and message.text is not None:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-            return
-        except TelegramBadRequest as error:
-            if "not modified" in error.message:
-                return
-    if query.bot is not None:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

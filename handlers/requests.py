@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from aiogram import Dispatcher, F, Router
-from aiogram.filters import Command
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -38,7 +38,7 @@ from bot.directory.models import Center, open_first
 from bot.faq import keyboards as fk
 from bot.faq import views as fv
 from bot.faq.callbacks import FaqGoOnCb
-from bot.faq.desk import faq_desk
+from bot.faq.desk import FaqDesk
 from bot.privacy import views as pv
 from bot.privacy.desk import PrivacyDesk
 from bot.programmes.desk import ProgrammeDesk
@@ -107,6 +107,40 @@ async def start_request_on(
     await start_request(message, state, helpdesk, settings, user_id, ask_topic=False)
     if category in CATEGORIES and await state.get_state() == RequestForm.category.state:  # not over the limit
         await _topic_chosen(message, state, helpdesk, programmes, category, locale)
+
+
+async def writing_request(state: FSMContext) -> bool:
+    """Whether a help request is being written: what leads to a person (an article's buttons) then takes it up
+    again where it is, never starts a new one (which would lose what was written)."""
+    return await state.get_state() in RequestForm.__all_states_names__
+
+
+async def resume_request(message: Message, state: FSMContext, centers: CenterRepository, locale: str) -> None:
+    """The question the request being written is at, asked again with what the draft holds: nothing is lost (the
+    summary keeps its draft, so one of its «Send» taps only is ever taken)."""
+    step = await state.get_state()
+    data = await state.get_data()
+    if step == RequestForm.category.state:
+        await message.answer(rv.choose_category(), reply_markup=rv.categories())
+    elif step == RequestForm.center.state:
+        await message.answer(rv.choose_center(), reply_markup=rv.center_keyboard())
+    elif step == RequestForm.text.state:
+        await _ask_text(message, state)
+    elif step == RequestForm.contact.state:
+        await message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
+    elif step == RequestForm.phone.state and data.get("offered_phone"):  # someone else's contact, asked about
+        text, markup = rv.others_contact(str(data["offered_phone"]))
+        await message.answer(text, reply_markup=markup)
+    elif step == RequestForm.phone.state:
+        await message.answer(rv.ask_phone(), reply_markup=rv.phone_keyboard())
+    elif step == RequestForm.safe_contact.state:
+        await _ask_safe_contact(message, state)
+    elif step == RequestForm.safe_contact_text.state:
+        await message.answer(pv.ask_safe_contact_text(), reply_markup=rv.dialog_keyboard())
+    elif step == RequestForm.consent.state:
+        await _ask_consent(message, state, centers, locale)
+    elif step == RequestForm.confirm.state:
+        await _show_summary(message, state, centers, locale)
 
 
 @router.message(Command("request"))
@@ -202,9 +236,7 @@ async def center_picked(
 
 
 @router.message(RequestForm.text, F.text | F.caption | F.photo | F.document)
-async def text_given(
-    message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n, dispatcher: Dispatcher
-) -> None:
+async def text_given(message: Message, state: FSMContext, helpdesk: Helpdesk, i18n: I18n, faq: FaqDesk) -> None:
     if message.photo:
         await state.update_data(file_id=message.photo[-1].file_id, file_kind="photo")
     elif message.document:
@@ -221,16 +253,16 @@ async def text_given(
     await state.update_data(text=text, urgent=urgent)
     await state.set_state(RequestForm.contact)
     if not urgent:  # in danger the numbers above come alone
-        await _offer_articles(message, text, dispatcher, i18n.current_locale)
+        await _offer_articles(message, text, faq, i18n.current_locale)
     await message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
 
 
-@router.callback_query(RequestForm.contact, FaqGoOnCb.filter())
-async def go_on_after_article(query: CallbackQuery) -> None:
-    """From an article offered in the request: its next question again, with nothing lost."""
+@router.callback_query(StateFilter(RequestForm), FaqGoOnCb.filter())
+async def go_on_after_article(query: CallbackQuery, state: FSMContext, centers: CenterRepository, i18n: I18n) -> None:
+    """From an article (offered in the request, or opened meanwhile): the question the request is at, again."""
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(rv.choose_contact(), reply_markup=rv.contact_choice())
+        await resume_request(query.message, state, centers, i18n.current_locale)
 
 
 @router.message(RequestForm.text)
@@ -505,12 +537,12 @@ async def _child_rights(message: Message, state: FSMContext, programmes: Program
     await state.update_data(child_rights_shown=True)
 
 
-async def _offer_articles(message: Message, text: str, dispatcher: Dispatcher, locale: str) -> None:
+async def _offer_articles(message: Message, text: str, faq: FaqDesk, locale: str) -> None:
     """Up to three articles the description names ("this may help"); the request goes on below, unchanged: never
     a wall between a person and a human."""
-    found = faq_desk(dispatcher).library.search(text, 3)
+    found = faq.library.search(text, 3)
     if found:
-        markup = fk.found([match.article for match in found], locale, in_request=True)
+        markup = fk.found([match.article for match in found], locale, in_request=True, way_on=False)
         await message.answer(fv.offer_heading(), reply_markup=markup)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -70,3 +70,19 @@ async def remove_inline_buttons(message: Message) -> None:
     except TelegramBadRequest as error:
         if "message is not modified" not in error.message:
             raise
+
+
+async def edit_or_send(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup, edit: bool = True) -> None:
+    """Answers the tap and shows `text` in place of the message the button sits on; a message too old to edit (or
+    `edit=False`: the message stays) gets a fresh one instead. The same text again is no error."""
+    await query.answer()
+    message = query.message
+    if edit and isinstance(message, Message) and message.text is not None:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                return
+    if query.bot is not None:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

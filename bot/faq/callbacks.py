@@ -21,7 +21,7 @@ class FaqTopicCb(CallbackData, prefix="fqt"):
 
 class FaqArticleCb(CallbackData, prefix="fqa"):
     key: Key
-    go: bool = False  # offered inside a help request: the article leads back to it
+    go: bool = False  # kept so that buttons already sent still parse; the person's state decides now
 
 
 class FaqVoteCb(CallbackData, prefix="fqv"):

@@ -1,4 +1,6 @@
-"""The questions-and-answers desk: the articles, and the answers to «Did this help?».
+"""The questions-and-answers desk: the articles, and the answers to «Did this help?». The app makes one (bot.app
+`build_dispatcher`, with the articles the bot ships or FAQ_DIR) and handlers take it as `faq`; a test puts its own
+in `dispatcher["faq"]`.
 
 What is counted is advisory: per article and day, yes or no, with nobody's id. One person's answer about one
 article is counted once per bot process: the desk remembers, in memory only, a keyed hash of (person, article)
@@ -15,9 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from aiogram import Dispatcher
-
-from bot.faq.library import Library, default_library
+from bot.faq.library import Library
 from bot.faq.models import Article, FeedbackCount
 from storage.database import Database
 from storage.faq import FeedbackRepository
@@ -56,13 +56,3 @@ class FaqDesk:
 
     async def counts(self) -> list[FeedbackCount]:
         return await self.feedback.counts()
-
-
-def faq_desk(dispatcher: Dispatcher) -> FaqDesk:
-    """The dispatcher's desk, made at its first use with the articles the bot ships (or FAQ_DIR); a test puts
-    its own in `dispatcher["faq"]`."""
-    desk = dispatcher.get("faq")
-    if desk is None:
-        desk = FaqDesk(dispatcher["helpdesk"].db, default_library(), dispatcher["settings"].zone)
-        dispatcher["faq"] = desk
-    return desk

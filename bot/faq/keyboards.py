@@ -33,11 +33,15 @@ def topic_articles(articles: list[Article], locale: str) -> InlineKeyboardMarkup
     return builder.as_markup()
 
 
-def found(articles: list[Article], locale: str, in_request: bool = False) -> InlineKeyboardMarkup:
-    """What a question found; inside a help request the articles lead back to it, and no topic list is offered."""
+def found(articles: list[Article], locale: str, in_request: bool = False, way_on: bool = True) -> InlineKeyboardMarkup:
+    """What a question found, then the way to a person in one tap: «Ask a center», or inside a help request «Go on
+    with my request» (`way_on=False` where the request's next question comes right below); the list of topics
+    outside a request only. Inside a request the articles lead back to it."""
     builder = InlineKeyboardBuilder()
     for item in articles:
         builder.button(text=button_title(item, locale), callback_data=FaqArticleCb(key=item.key, go=in_request))
+    if way_on:
+        _ask_or_go_on(builder, in_request)
     if not in_request:
         builder.button(text=_("❓ All questions and answers"), callback_data=FaqTopicsCb())
     builder.adjust(1)

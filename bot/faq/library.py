@@ -1,7 +1,7 @@
 """The articles as files: one JSON file per article in a folder (bot/faq/articles, or FAQ_DIR), loaded and
 checked (`faq check`), exported to and imported from one CSV for a center's methodologist (`faq import/export`).
 
-The bot loads the folder once, at the first question; a file that does not pass the check is left out, and the
+The bot loads the folder once, when it starts; a file that does not pass the check is left out, and the
 log names it (never a person's words). The same check refuses it in `faq check` and `faq import`.
 """
 

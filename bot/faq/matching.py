@@ -4,9 +4,12 @@ meet, and «развода», «razvod» and «разввод» too.
 
 Each word of the question is compared with each article's keywords: the same word, the same stem with another
 ending, or one or two letters off. A keyword counts in full; a word of a keyword phrase, alone, counts a little
-more than half (a phrase found whole counts the most); a word of the title adds a little. An article is found
-when what matched adds up to at least one good keyword. Place names are left out of the question: a place is
-found by the center search, never taken for an article's keyword.
+more than half (a phrase found whole counts the most); a word of the title adds a little. Generic words (husband,
+parents, child, psychologist...) weigh less and never make a match alone: they only add to a telling one, so «муж»
+alone is no quarrel and «муж бьёт» is no quarrel either. Greetings and politeness («Добрый день», «сәлеметсіз бе»,
+«пожалуйста») count only inside a keyword phrase found whole. An article is found when what matched adds up to at
+least one good keyword, half of it telling; articles far behind the best one are left out. Place names are left
+out of the question: a place is found by the center search, never taken for an article's keyword.
 """
 
 from __future__ import annotations
@@ -21,15 +24,20 @@ from bot.faq.models import LOCALES, Article
 
 MIN_SIMILAR = 0.8  # a word this close to a keyword's word matches it
 FOUND = 0.8  # what an article must add up to
+TELLING = FOUND / 2  # what of it must come from other than generic words
 PART_WEIGHT = 0.6  # one word of a keyword phrase, found alone
 TITLE_WEIGHT = 0.3  # a word of the title
-PHRASE_BONUS = 0.5  # per word of a keyword phrase found whole, beyond the first
+GENERIC_WEIGHT = 0.4  # a generic word counts this much of what it would
+PHRASE_BONUS = 0.5  # per word of a keyword phrase found whole, beyond the first (stop words add none)
+RUNNER_UP = 0.5  # an article scoring less than this share of the best one is left out
 NEAR_CACHE = 20_000  # words close to the articles' own, remembered with what they match
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# Letters, with a hyphen or an apostrophe inside a word: «ата-ана», and «b'et», «sem'ya», where a Latin spelling
+# writes the soft sign (or a Kazakh Latin letter) with one. The folding drops both.
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’`´][^\W\d_]+)*", re.UNICODE)
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of a text, in order (letters only; hyphenated words stay one)."""
+    """The folded words of a text, in order (letters only; words with a hyphen or an apostrophe stay one)."""
     found = []
     for word in _WORD.findall(text.lower()):
         folded = skeleton(word)
@@ -38,18 +46,40 @@ def words_of(text: str) -> list[str]:
     return found
 
 
-# Words too common to say what a question is about (kk, ru): never matched against phrases' parts or titles.
+# Words too common to say what a question is about, and greetings and politeness (kk, ru, Latin): they count
+# only as words of a keyword phrase found whole, never alone, as a phrase's part or as a word of a title.
 STOP_WORDS = frozenset(
     word
     for text in (
-        "как что где когда почему зачем можно нужно надо нужна нужен мне меня мой моя мои наш наша если или для при "
-        "после это этот очень есть нет какие какой получить сделать помощь помогите вопрос центр семья семьи семье "
-        "семейный делать хочу могу может",
-        "қалай қайда қашан неге керек маған менің біз біздің үшін бар жоқ қандай алу көмек көмектесіңіз сұрақ "
-        "орталық отбасы отбасылық деген және немесе болады",
+        "как что где когда почему зачем можно нужно надо нужна нужен нужны мне меня мой моя мои наш наша если или "
+        "для при после это этот очень есть нет какие какой получить сделать помощь помогите помочь подскажите "
+        "скажите вопрос центр семья семьи семье семейный делать хочу могу может",
+        "здравствуйте здраствуйте здрасте здравствуй привет приветствую добрый доброе доброй добрых день дня вечер "
+        "вечера утро утра пожалуйста пожалуста пжлст спасибо заранее извините",
+        "қалай қайда қашан неге керек маған менің біз біздің үшін бар жоқ қандай алу көмек көмектесіңіз "
+        "көмектесіңізші көмектесші көмектесе сұрақ орталық отбасы отбасылық деген және немесе болады",
+        "сәлем сәлеметсіз сәлеметсізбе салем салеметсиз ассалаумағалейкум ассалаумалейкум қайырлы күн таң кеш "
+        "өтінемін өтінем рахмет рақмет айтыңызшы",
+        "salem salemetsiz salemetsizbe assalaumagaleikum zdravstvuite zdravstvuyte privet dobryi dobryy dobrii den "
+        "pozhaluista pozhaluysta pomogite rahmet rakhmet hello",
     )
     for word in words_of(text)
 )
+# Generic words, folded (with up to three more letters of an ending): an article's keyword word that is one weighs
+# GENERIC_WEIGHT of what it would; an article is never found by them alone.
+GENERIC_STEMS = frozenset(
+    words_of(
+        "муж жён супруг родител родители ата-ана әке-шеше күйеу күйеуім әйел әйелім жұбай жұбайым психолог "
+        "консультац konsultac кеңес ребён дети детей бала балалар"
+    )
+)
+
+
+def is_generic(word: str) -> bool:
+    """A folded word that is a generic word, or one with an ending of at most three letters («мужа», «ата-анасы»)."""
+    return any(word.startswith(stem) and len(word) - len(stem) <= 3 for stem in GENERIC_STEMS)
+
+
 # Place names, folded: a question's word that is one (or one with another ending) is not matched to articles.
 PLACE_WORDS = frozenset(
     word for place in (*GAZETTEER, *REGION_PLACES) for name in place.names for word in words_of(name) if len(word) >= 4
@@ -72,8 +102,9 @@ def similarity(typed: str, keyword: str) -> float:
         if a != b:
             break
         common += 1
-    # A stem: at least four letters in common from the start, and at most two more letters left in the shorter.
-    if common >= 4 and common >= shorter - 2:
+    # A stem: at least four letters in common from the start, at most two more letters left in the shorter, and
+    # five in common or at most three more in the longer («добрый» is no «добрачный»).
+    if common >= 4 and common >= shorter - 2 and (common >= 5 or max(len(typed), len(keyword)) - common <= 3):
         return 0.9 + 0.1 * common / max(len(typed), len(keyword))
     if shorter < 5 or typed[0] != keyword[0] or 2 * shorter / (len(typed) + len(keyword)) < MIN_SIMILAR:
         return 0.0  # too short for a typo to be told apart, a first letter wrong, or too different in length
@@ -99,10 +130,10 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    words: frozenset[str]  # keywords of one word, folded
+    weights: dict[str, float]  # a keyword of one word (1) or a telling word of a phrase (PART_WEIGHT), folded
     phrases: tuple[tuple[str, ...], ...]  # keywords of several words, each word folded
-    parts: frozenset[str]  # the telling words of those phrases
-    title_words: frozenset[str]
+    title_words: dict[str, float]  # the telling words of the titles (TITLE_WEIGHT)
+    generic: frozenset[str]  # those of the words above that are generic: they weigh less, and never find alone
 
 
 def _index(article: Article) -> _Index:
@@ -113,34 +144,49 @@ def _index(article: Article) -> _Index:
             singles.add(words[0])
         elif words:
             phrases.append(words)
-    parts = {word for phrase in phrases for word in phrase if len(word) >= 4 and word not in STOP_WORDS}
-    titles = {
-        word
-        for locale in LOCALES
-        for word in words_of(article.text(locale).title)
-        if len(word) >= 5 and word not in STOP_WORDS
-    }
-    return _Index(frozenset(singles), tuple(dict.fromkeys(phrases)), frozenset(parts), frozenset(titles))
+    parts = {word for phrase in phrases for word in phrase if len(word) >= 4}
+    titles = {word for locale in LOCALES for word in words_of(article.text(locale).title) if len(word) >= 5}
+    generic = frozenset(word for word in singles | parts | titles if is_generic(word))
+
+    def weigh(words: set[str], weight: float) -> dict[str, float]:
+        return {w: weight * (GENERIC_WEIGHT if w in generic else 1.0) for w in words if w not in STOP_WORDS}
+
+    weights = weigh(parts, PART_WEIGHT) | weigh(singles, 1.0)  # a word both alone and in a phrase counts in full
+    return _Index(weights, tuple(dict.fromkeys(phrases)), weigh(titles, TITLE_WEIGHT), generic)
 
 
 Near = dict[str, dict[str, float]]  # a typed word -> the articles' words it matches, with how well
 
 
-def _best(near: dict[str, float], candidates: frozenset[str]) -> float:
-    return max((value for word, value in near.items() if word in candidates), default=0.0)
+def _best(near: dict[str, float], weights: dict[str, float], generic: frozenset[str]) -> tuple[float, float]:
+    """The best a typed word scores against these words, and the best against those of them that are not generic."""
+    best = telling = 0.0
+    for word, value in near.items():
+        weight = weights.get(word)
+        if weight is not None:
+            best = max(best, value * weight)
+            if word not in generic:
+                telling = max(telling, value * weight)
+    return best, telling
 
 
 def score(index: _Index, typed: list[str], near: Near) -> float:
-    """How much of the question the article covers; 0 when that is less than one good keyword."""
-    total = 0.0
+    """How much of the question the article covers; 0 when that is less than one good keyword, or when less than
+    half of one comes from other than generic words."""
+    total = telling = 0.0
     for word in typed:
-        total += max(_best(near[word], index.words), PART_WEIGHT * _best(near[word], index.parts))
-        if word not in STOP_WORDS:
-            total += TITLE_WEIGHT * _best(near[word], index.title_words)
+        if word in STOP_WORDS:
+            continue  # a greeting or a word like «как» counts only in a phrase found whole
+        for weights in (index.weights, index.title_words):
+            best, best_telling = _best(near[word], weights, index.generic)
+            total += best
+            telling += best_telling
     for phrase in index.phrases:
         if all(any(part in near[word] for word in typed) for part in phrase):
-            total += 1.0 + PHRASE_BONUS * (len(phrase) - 1)
-    return total if total >= FOUND else 0.0
+            points = 1.0 + PHRASE_BONUS * max(0, sum(part not in STOP_WORDS for part in phrase) - 1)
+            total += points
+            telling += points
+    return total if total >= FOUND and telling >= TELLING else 0.0
 
 
 class Matcher:
@@ -152,7 +198,7 @@ class Matcher:
         vocabulary = {
             word
             for _, index in self._indexed
-            for word in (*index.words, *index.parts, *index.title_words, *(w for p in index.phrases for w in p))
+            for word in (*index.weights, *index.title_words, *(w for p in index.phrases for w in p))
         }
         # Every match begins with the same letter (equal, a common stem, a typo after the first letter).
         self._by_letter: dict[str, list[str]] = {}
@@ -181,8 +227,5 @@ class Matcher:
             return []
         found = [Found(article, points) for article, index in self._indexed if (points := score(index, typed, near))]
         found.sort(key=lambda item: (-item.score, item.article.slug))
-        return found[:limit]
-
-
-def find_articles(articles: Iterable[Article], text: str, limit: int = 3) -> list[Found]:
-    return Matcher(articles).find(text, limit)
+        # Far behind the best, an article matched only a word or two of a question about something else.
+        return [item for item in found if item.score >= RUNNER_UP * found[0].score][:limit]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -21,6 +22,8 @@ TOPIC_NAMES = {
     "marriage": N_("💍 Marriage and the pre-marital course"),
     "documents": N_("📄 Documents"),
 }
+MESSAGE_MAX = 4096  # Telegram's limit on a message's text, in UTF-16 code units
+_TAG = re.compile(r"<[^<>]*>")
 STATS_LINES = 25  # the most answered articles in /stats
 BUTTON_TITLE = 60  # characters of a title on a button
 
@@ -53,10 +56,11 @@ def emergency_line() -> str:
     )
 
 
-def article(item: Article, locale: str, in_request: bool = False) -> str:
+def article(item: Article, locale: str, in_request: bool = False, child_rights: str | None = None) -> str:
     """The article in one message: the title, the body (plain text, escaped), where it comes from and when it was
-    checked, the SAMPLE mark until a reviewer's name is set, the way to a person, the emergency numbers, and the
-    question. Offered inside a help request, the way to a person is that request."""
+    checked, the SAMPLE mark until a reviewer's name is set, the child's-rights block when given (HTML), the way to
+    a person, the emergency numbers, and the question. Offered inside a help request, the way to a person is that
+    request."""
     text = item.text(locale)
     source = escape(item.source(locale))
     if item.source_url:
@@ -69,12 +73,31 @@ def article(item: Article, locale: str, in_request: bool = False) -> str:
         lines.append(_("⚠️ SAMPLE: this text has not yet been reviewed by a Family Support Center."))
     else:
         lines.append(_("✅ Reviewed by: {name}").format(name=escape(item.reviewed_by or "")))
+    if child_rights:
+        lines += ["", child_rights]
     if in_request:
         to_a_person = _("Your request is kept: «Go on with my request» below, and a center's specialist will answer.")
     else:
         to_a_person = _("Your own situation is best discussed with a center's specialist: «Ask a center» below.")
     lines += ["", to_a_person, emergency_line(), "", _("<b>Did this help?</b>")]
     return "\n".join(lines)
+
+
+def article_messages(
+    item: Article, locale: str, in_request: bool = False, child_rights: str | None = None
+) -> list[str]:
+    """The article with the child's-rights block in it while both fit in one Telegram message; else the article
+    (its buttons go with it), then the block in a message of its own."""
+    whole = article(item, locale, in_request, child_rights)
+    if child_rights is None or shown_length(whole) <= MESSAGE_MAX:
+        return [whole]
+    return [article(item, locale, in_request), child_rights]
+
+
+def shown_length(text: str) -> int:
+    """The length Telegram limits of a message made here: its text without the tags, in UTF-16 code units (what
+    was escaped is text, so every '<' left is a tag's)."""
+    return len(unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
 
 
 def found_heading() -> str:

@@ -12,6 +12,8 @@ from bot.programmes.models import Commissioner, CommissionerFile
 # Help-request topics about a child: the person also sees their region's commissioner for children's rights,
 # with 111 and 150.
 CHILD_CATEGORIES = frozenset({"child"})
+# Topics of questions and answers on a child's safety: their articles end with the same block.
+CHILD_TOPICS = frozenset({"children", "violence"})
 
 COMMISSIONER_COLUMNS = ("region", "name_kk", "name_ru", "phone")
 OPTIONAL_COLUMNS = ("sample",)  # 1 for fictional contacts; absent or 0 for real ones
@@ -20,6 +22,10 @@ TRUE, FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
 
 def is_child_situation(category: str | None) -> bool:
     return category in CHILD_CATEGORIES
+
+
+def is_child_topic(topic: str) -> bool:
+    return topic in CHILD_TOPICS
 
 
 def parse_commissioners_csv(text: str) -> CommissionerFile:

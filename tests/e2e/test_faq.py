@@ -83,7 +83,7 @@ async def test_a_typed_question_then_the_faq(running_bot: BotProcess, person: Pe
     await choose_language(user, "kk")
     await user.send("ajyrasu kerek")
     found = await user.reply_with("Көмектесуі мүмкін жауаптар")
-    assert inline_buttons(found) == ["Ажырасу және медиация", "❓ Барлық сұрақ-жауап"]
+    assert inline_buttons(found) == ["Ажырасу және медиация", "✍️ Орталықтан сұрау", "❓ Барлық сұрақ-жауап"]
     await user.send("Шымкент")  # a place name still finds centers
     assert "Шымкент" in message_text(await user.reply())
     await user.press("❓ Сұрақ-жауап")

@@ -1,6 +1,8 @@
 """handlers/faq.py through the dispatcher, in both languages: /faq and the menu's button, topics, an article and
-«Did this help?», a typed question (after place names, before the hint), articles offered inside a help request
-(and skipped on the urgent path), the counts in /stats, and forged or stale buttons.
+«Did this help?», a typed question (after place names, before the hint) with the way to a center, articles offered
+inside a help request (and skipped on the urgent path), the commissioner for children's rights under the articles
+on a child's safety, a help request taken up again from any of its steps by an article's buttons (never started
+over), the counts in /stats, and forged or stale buttons.
 
 The articles are the tests' own (tests/unit/test_faq.py), put in the dispatcher as the app's desk would hold them.
 """
@@ -15,15 +17,48 @@ from typing import Any
 import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendMessage, TelegramMethod
 
+from bot.faq import views
 from bot.faq.desk import FaqDesk
 from bot.faq.library import Library, load_folder
 from bot.faq.models import article_key
 from bot.faq.rules import BODY_MAX
 from tests.handlers.conftest import ADMIN_ID, Person, World, buttons, keyboard, texts
-from tests.handlers.test_requests import DANGER_RU, MONDAY_MORNING, to_the_text
-from tests.unit.test_faq import DIVORCE, FIXTURES, TODAY, write_fixtures
+from tests.handlers.test_programmes import ASTANA_KK, LINES_111_150_KK, LINES_111_150_RU
+from tests.handlers.test_requests import (
+    DANGER_RU,
+    MONDAY_MORNING,
+    ZHANUYA,
+    send_anonymously,
+    to_the_contact,
+    to_the_text,
+)
+from tests.unit.test_faq import DIVORCE, FIXTURES, TEENAGERS, TODAY, article_data, write_fixtures
 
 DIVORCE_KEY = article_key("divorce-and-mediation")
+TEENAGERS_KEY = article_key("talking-with-teenagers")
+VIOLENCE = article_data(
+    "violence-at-home",
+    "violence",
+    {"kk": ["зорлық-зомбылық"], "ru": ["насилие"], "latin": ["nasilie"]},
+    "Үйдегі зорлық-зомбылық",
+    "Насилие в семье",
+)
+VIOLENCE_KEY = article_key("violence-at-home")
+KARAGANDA_KK = "Қарағанды облысы бойынша Бала құқықтары жөніндегі уәкіл, +7 (7212) 00-77-13"
+CHILD_BLOCK_RU = "\n".join(
+    [
+        "🧒 <b>Куда обратиться по вопросу ребёнка</b>",
+        "⚖️ В каждом регионе работает уполномоченный по правам ребёнка.",
+        *LINES_111_150_RU,
+        "Если ребёнку угрожает опасность прямо сейчас, звоните 112.",
+    ]
+)
+GO_ON = {"ru": "Продолжить моё обращение", "kk": "Өтінішімді жалғастыру"}
+ASK = {"ru": "Спросить центр", "kk": "Орталықтан сұрау"}
+TOPIC_QUESTION = {
+    "ru": "О чём ваше обращение? Выберите наиболее близкую тему.",
+    "kk": "Өтінішіңіз не туралы? Ең жақын тақырыпты таңдаңыз.",
+}
 EMERGENCY_LINE_RU = "🆘 При опасности звоните <b>112</b> или <b>102</b> (полиция); <b>111</b>"
 EMERGENCY_LINE_KK = "🆘 Қауіп төнсе, <b>112</b> немесе <b>102</b> (полиция)"
 BUTTON_GONE = "Эта кнопка больше не действует. Воспользуйтесь меню."
@@ -199,12 +234,13 @@ async def test_a_typed_question_finds_articles_in_both_languages(world: World) -
     ru = await ready(world, 9121, "ru")
     found = await ru.send("Как оформить развод?")
     assert texts(found) == "📚 Ответы, которые могут помочь:"
-    assert buttons(found) == ["Развод и медиация", "❓ Все вопросы и ответы"]
+    assert buttons(found) == ["Развод и медиация", "✍️ Спросить центр", "❓ Все вопросы и ответы"]
     assert "<b>Развод и медиация</b>" in texts(await ru.tap("Развод и медиация"))
 
     kk = await ready(world, 9122, "kk")
     found = await kk.send("ajyrasu kerek")  # Latin letters
-    assert texts(found) == "📚 Көмектесуі мүмкін жауаптар:" and buttons(found)[0] == "Ажырасу және медиация"
+    assert texts(found) == "📚 Көмектесуі мүмкін жауаптар:"
+    assert buttons(found) == ["Ажырасу және медиация", "✍️ Орталықтан сұрау", "❓ Барлық сұрақ-жауап"]
     assert buttons(await kk.send("жардемакы калай алам"))[0] == "Бала күтімі бойынша жәрдемақы"  # no Kazakh letters
 
 
@@ -300,3 +336,208 @@ async def test_every_button_fits_telegram(world: World, articles: Library) -> No
         calls = await person.press(f"fqa:{article.key}:1")  # offered in a request, but none is being written
         assert buttons(calls)[2] == "✍️ Орталықтан сұрау"
     assert json.dumps([a.key for a in articles.articles])
+
+
+# ---- a typed question: one tap to a person ----
+
+
+@pytest.mark.parametrize(("language", "question"), [("ru", "Как оформить развод?"), ("kk", "ajyrasu kerek")])
+async def test_a_typed_question_leads_to_a_center_in_one_tap(world: World, language: str, question: str) -> None:
+    person = await ready(world, 9125, language)
+    await person.send(question)
+    asked = messages(await person.tap(ASK[language]))  # no article to go through first
+    assert [call.text for call in asked] == [TOPIC_QUESTION[language]]
+    assert await person.state() == "RequestForm:category"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "question", "found"),
+    [
+        ("ru", "Нужна консультация", "Как оформить развод?", "Развод и медиация"),
+        ("kk", "Кеңес керек", "ajyrasu kerek", "Ажырасу және медиация"),
+    ],
+)
+async def test_a_question_typed_inside_a_request_leads_back_to_it(
+    world: World, language: str, text: str, question: str, found: str
+) -> None:
+    person = world.person(9126, language)
+    [contact] = messages(await to_the_contact(person, ZHANUYA, text))
+    answered = await person.send(question)  # typed where the request wants a tap
+    assert buttons(answered) == [found, "➡️ " + GO_ON[language]]  # no way out to the topics, no new request
+    back = messages(await person.tap(GO_ON[language]))
+    assert [(call.text, call.reply_markup) for call in back] == [(contact.text, contact.reply_markup)]
+    assert await person.state() == "RequestForm:contact"
+
+
+# ---- a child's safety: the commissioner for children's rights, 111 and 150 ----
+
+
+async def test_an_article_on_children_gives_111_and_150_when_no_center_is_known(world: World) -> None:
+    person = await ready(world, 9151, "ru")
+    [shown] = messages(await person.press(f"fqa:{TEENAGERS_KEY}:0"))
+    assert shown.text.startswith("<b>Как говорить с подростком</b>")
+    assert f"⚠️ ОБРАЗЕЦ: этот текст ещё не проверен Центром поддержки семьи.\n\n{CHILD_BLOCK_RU}\n\n" in shown.text
+    assert EMERGENCY_LINE_RU in shown.text and shown.text.endswith("<b>Это помогло?</b>")
+    assert buttons([shown]) == ["👍 Да", "👎 Нет", "✍️ Спросить центр", "📚 Ещё по этой теме"]
+    other = texts(await person.press(f"fqa:{DIVORCE_KEY}:0"))  # another topic: no block
+    assert "🧒" not in other and "уполномоченный" not in other
+
+
+async def test_an_article_on_violence_names_the_commissioner_of_the_center_chosen_last(
+    world: World, tmp_path: Path
+) -> None:
+    library = load_folder(write_fixtures(tmp_path / "violence", (*FIXTURES, VIOLENCE)), TODAY).library
+    world.dispatcher["faq"] = FaqDesk(world.db, library, world.settings.zone)
+    person = world.person(9152, "kk")
+    await send_anonymously(person, ZHANUYA, "Кеңес керек")  # sent to Astana's «Жанұя»: the dialog is over
+    after_request = texts(await person.press(f"fqa:{VIOLENCE_KEY}:0"))
+    assert "🧒 <b>Бала мәселесі бойынша қайда жүгінуге болады</b>" in after_request
+    assert f"⚖️ Өңіріңіздегі бала құқықтары жөніндегі уәкіл: {ASTANA_KK}" in after_request
+    assert all(line in after_request for line in LINES_111_150_KK)
+
+    await to_the_text(person, "karaganda-city")  # a new draft, to Karaganda: the center chosen last
+    opened = await person.press(f"fqa:{VIOLENCE_KEY}:0")
+    assert KARAGANDA_KK in texts(opened) and ASTANA_KK not in texts(opened)
+    assert buttons(opened) == ["👍 Иә", "👎 Жоқ", "➡️ Өтінішімді жалғастыру"]  # the draft is the way to a person
+
+
+def long_child_article() -> dict[str, Any]:
+    """Every part an article on children may have at its longest that the check allows."""
+    data = copy.deepcopy(TEENAGERS)
+    data["slug"] = "longest-on-children"
+    data["keywords"] = {"kk": ["мектеп"], "ru": ["школа"], "latin": ["shkola"]}
+    data["source"] = {"kk": "Кодекс " * 57, "ru": "Кодекс " * 57, "url": "https://adilet.zan.kz/" + "k" * 300}
+    for locale in ("kk", "ru"):
+        data["source"][locale] = data["source"][locale][:400].strip()
+        data[locale]["title"] = ("Бала мен мектеп " * 10)[:120].strip()
+        data[locale]["body"] = ("Балаңызбен сөйлесіңіз, мектепке барыңыз. " * 60)[:BODY_MAX].strip()
+    return data
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+async def test_the_longest_article_on_children_keeps_the_block_in_one_message(
+    world: World, tmp_path: Path, language: str
+) -> None:
+    loaded = load_folder(write_fixtures(tmp_path / "long", (long_child_article(),)), TODAY)
+    assert loaded.problems == {}
+    world.dispatcher["faq"] = FaqDesk(world.db, loaded.library, world.settings.zone)
+    person = await ready(world, 9153, language)
+    [shown] = messages(await person.press(f"fqa:{article_key('longest-on-children')}:0"))  # the session: ≤ 4096
+    assert (
+        "🧒" in shown.text
+        and "📞 150" in shown.text
+        and buttons([shown])[:2] in (["👍 Да", "👎 Нет"], ["👍 Иә", "👎 Жоқ"])
+    )
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+async def test_an_article_that_would_not_fit_with_the_block_gets_it_in_a_second_message(
+    world: World, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    person = await ready(world, 9154, language)
+    [whole] = messages(await person.press(f"fqa:{TEENAGERS_KEY}:0"))
+    monkeypatch.setattr(views, "MESSAGE_MAX", views.shown_length(whole.text) - 1)  # one character too many
+    first, second = messages(await person.press(f"fqa:{TEENAGERS_KEY}:0"))
+    assert second.text.startswith("🧒 <b>") and "📞 150" in second.text and second.reply_markup is None
+    assert first.text == whole.text.replace("\n\n" + second.text, "")  # the article as it is without the block
+    assert first.reply_markup == whole.reply_markup  # the article's buttons stay with the article
+
+
+# ---- a help request taken up again by an article's buttons, from whatever step it is at ----
+
+
+async def step_again(person: Person, asked: list[TelegramMethod[Any]], label: str, state: str) -> None:
+    """The step just asked (`asked`) is asked again, the same, by the article's `label` button; the state stays."""
+    [question] = [call for call in messages(asked) if call.reply_markup is not None][-1:]
+    again = messages(await person.tap(label))
+    assert [(call.text, call.reply_markup) for call in again] == [(question.text, question.reply_markup)]
+    assert await person.state() == f"RequestForm:{state}"
+
+
+async def test_go_on_asks_again_whichever_step_the_request_is_at_with_nothing_lost(world: World) -> None:
+    person = world.person(9161, "ru")
+    await to_the_contact(person, ZHANUYA, "Хочу развестись, нужна медиация", "Юридический вопрос")
+    await person.tap("Развод и медиация")  # the article offered in the request, with «Go on»
+    go_on = GO_ON["ru"]
+    await step_again(person, await person.tap("Позвоните мне"), go_on, "phone")
+    await step_again(person, await person.send("+7 701 111 22 33"), go_on, "safe_contact")
+    await step_again(person, await person.tap("Напишу сам(а)"), go_on, "safe_contact_text")
+    await step_again(person, await person.send("Только сообщения, после 19:00"), go_on, "consent")
+    summary = await person.tap("Согласен")
+    await step_again(person, summary, go_on, "confirm")  # the same summary: the same draft
+    done = messages(await person.tap("✅ Отправить"))
+    assert "R-000001" in done[-1].text and await person.state() is None
+    stored = await world.db.fetch_all(
+        "SELECT r.category, r.phone, r.safe_contact, m.text FROM help_requests r "
+        "JOIN request_messages m ON m.request_id = r.id WHERE r.user_id = ?",
+        (9161,),
+    )
+    assert [tuple(row) for row in stored] == [
+        ("legal", "+7 701 111 22 33", "text:Только сообщения, после 19:00", "Хочу развестись, нужна медиация")
+    ]
+    assert alert(await person.tap(go_on)).text == BUTTON_GONE  # sent: nothing to go on with
+
+
+async def test_go_on_in_kazakh_from_the_first_steps_and_from_someone_elses_contact(world: World) -> None:
+    person = world.person(9162, "kk")
+    await to_the_contact(person, ZHANUYA, "ajyrasu kerek, mediatsiya")
+    await person.tap("Ажырасу және медиация")
+    go_on = GO_ON["kk"]
+    await step_again(person, await person.send("/request"), go_on, "category")  # an older article's button
+    await step_again(person, await person.tap("Басқа мәселе"), go_on, "center")
+    await person.send("Астана")
+    await step_again(person, await person.tap("«Жанұя»"), go_on, "text")
+    await step_again(person, await person.send("Кеңес керек"), go_on, "contact")
+    await person.tap("Маған қоңырау шалыңыз")
+    question = await person.share(contact={"phone_number": "87014445566", "first_name": "Әпкем"})
+    await step_again(person, question, go_on, "phone")  # the question about the sister's number, again
+    await person.tap("Иә, осы нөмірге қоңырау шалсын")
+    await person.tap("Кез келген уақытта")
+    await person.tap("Келісемін")
+    await person.tap("✅ Жіберу")
+    stored = await world.db.fetch_all(
+        "SELECT category, phone, safe_contact FROM help_requests WHERE user_id = ?", (9162,)
+    )
+    assert [tuple(row) for row in stored] == [("other", "+7 701 444 55 66", "any")]
+
+
+# ---- an older «Ask a center» while a request is being written: the draft goes on ----
+
+
+async def test_an_older_ask_a_center_takes_up_the_draft_in_russian(world: World) -> None:
+    person = await ready(world, 9171, "ru")
+    await person.press(f"fqa:{DIVORCE_KEY}:0")  # outside any request: «Ask a center»
+    await person.tap("👎 Нет")  # and again under the thanks
+    await person.send("/request")
+    await person.tap("Другое")
+    await person.send("Астана")
+    await person.tap("«Жанұя»")
+    await person.send("Нужна консультация")
+    summary = await person.tap("Остаться анонимным")
+    await step_again(person, summary, ASK["ru"], "confirm")  # the summary again, not the first question
+    reopened = await person.press(f"fqa:{DIVORCE_KEY}:0")  # the older article, opened again meanwhile
+    assert buttons(reopened) == ["👍 Да", "👎 Нет", "➡️ Продолжить моё обращение"]
+    assert "Ваше обращение сохранено" in texts(reopened)
+    await person.tap("✅ Отправить")
+    assert await person.state() is None
+    stored = await world.db.fetch_all(
+        "SELECT c.slug, m.text FROM help_requests r JOIN centers c ON c.id = r.center_id "
+        "JOIN request_messages m ON m.request_id = r.id WHERE r.user_id = ?",
+        (9171,),
+    )
+    assert [tuple(row) for row in stored] == [(ZHANUYA, "Нужна консультация")]
+
+
+async def test_an_older_ask_a_center_takes_up_the_draft_in_kazakh(world: World) -> None:
+    person = await ready(world, 9172, "kk")
+    await person.send("ajyrasu kerek")  # a typed question: «Ask a center» under what it found
+    await step_again(person, await to_the_text(person, "karaganda-city"), ASK["kk"], "text")
+    await step_again(person, await person.send("Кеңес керек"), ASK["kk"], "contact")
+    await person.tap("Жасырын қалу")
+    await person.tap("✅ Жіберу")
+    stored = await world.db.fetch_all(
+        "SELECT c.slug, m.text FROM help_requests r JOIN centers c ON c.id = r.center_id "
+        "JOIN request_messages m ON m.request_id = r.id WHERE r.user_id = ?",
+        (9172,),
+    )
+    assert [tuple(row) for row in stored] == [("karaganda-city", "Кеңес керек")]

@@ -34,7 +34,7 @@ LIST_KK = [
     "👨\u200d👩\u200d👧 Ата-аналар академиясы",
     "💍 Некеге дейінгі кеңес беру",
     "🤝 «Бақытты отбасы»",
-    "🏢 Отбасыға қолайлы жұмыс орны",
+    "🏢 Отбасына қолайлы жұмыс орны",
     "🏆 «Мерейлі отбасы» ұлттық байқауы",
     "🌿 «Saulyq Life»",
     "📞 111 байланыс орталығы",
@@ -185,7 +185,7 @@ async def test_the_mediation_card_starts_a_family_conflict_request(world: World)
 async def test_the_workplace_card_starts_a_request_to_a_center_in_kazakh(world: World) -> None:
     person = await ready(world, 9110, "kk")
     await person.send("/programs")
-    await person.tap("Отбасыға қолайлы жұмыс орны")
+    await person.tap("Отбасына қолайлы жұмыс орны")
     asked = messages(await person.tap("Орталықтан сұрау"))
     assert asked[0].text is not None and asked[0].text.startswith("Өтінішіңізді қай орталыққа жібереміз?")
     assert (await person.state(), (await dialog_data(world, person))["category"]) == (RequestForm.center.state, "other")

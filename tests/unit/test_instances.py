@@ -53,6 +53,9 @@ async def test_each_outbox_row_is_claimed_by_one_instance(instances: list[Databa
             mine += [item.id for item in batch]
             for item in batch:
                 await repository.mark_sent(item.id)
+            # Time to send, as a real instance takes: an instance waiting in SQLite's busy handler (which sleeps)
+            # gets its turn instead of watching the others drain the outbox.
+            await asyncio.sleep(0.02)
         return mine
 
     start = asyncio.Event()
