@@ -98,19 +98,14 @@ def faq_command(args: argparse.Namespace) -> int:
 def _faq_import(args: argparse.Namespace, folder: Path) -> int:
     """Every row checked first (errors name the row), also against the articles already in the folder; then every
     article is written, or none."""
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+    text = _read(args.file)
+    if text is None:
         return 1
     parsed = parse_csv(text)
     incoming = {article.slug for article in parsed.articles}
     kept = [article for article in load_folder(folder).library.articles if article.slug not in incoming]
     parsed.errors += check_together([*kept, *parsed.articles]) if not parsed.errors else []
-    if parsed.errors:
-        for error in parsed.errors:
-            print(f"{args.file}: {error}", file=sys.stderr)
-        print(f"nothing imported: {len(parsed.errors)} error(s)", file=sys.stderr)
+    if _refused(args.file, parsed.errors):
         return 1
     existing = sum(1 for article in parsed.articles if (folder / f"{article.slug}.json").exists())
     new = len(parsed.articles) - existing
@@ -240,10 +235,8 @@ async def groups_command(args: argparse.Namespace, settings: Settings) -> int:
             rows = [{"id": args.id, "topic": args.topic, "center": args.center, "online": "1" if args.online else "",
                      "language": args.language, "seats": args.seats, "sessions": ";".join(args.session)}]  # fmt: skip
             return await _add_groups(rows, "group", db, settings, dry_run=False)
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        text = _read(args.file)
+        if text is None:
             return 1
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
         missing = [column for column in GROUP_CSV_COLUMNS if column not in (reader.fieldnames or [])]
@@ -290,16 +283,11 @@ async def _add_groups(rows: list[dict[str, str]], source: str, db: Database, set
 
 
 async def _import(args: argparse.Namespace, repository: CenterRepository) -> int:
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+    text = _read(args.file)
+    if text is None:
         return 1
     parsed = parse_centers_csv(text)
-    if parsed.errors:
-        for error in parsed.errors:
-            print(f"{args.file}: {error}", file=sys.stderr)
-        print(f"nothing imported: {len(parsed.errors)} error(s)", file=sys.stderr)
+    if _refused(args.file, parsed.errors):
         return 1
     existing = await repository.existing_slugs([center.slug for center in parsed.centers])
     new = len(parsed.centers) - len(existing)
@@ -314,16 +302,11 @@ async def _import(args: argparse.Namespace, repository: CenterRepository) -> int
 async def commissioners_command(args: argparse.Namespace, settings: Settings) -> int:
     """The regional commissioners for children's rights, upserted by region: every row validated first (errors
     name the line), then all in one transaction, or none."""
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+    text = _read(args.file)
+    if text is None:
         return 1
     parsed = parse_commissioners_csv(text)
-    if parsed.errors:
-        for error in parsed.errors:
-            print(f"{args.file}: {error}", file=sys.stderr)
-        print(f"nothing imported: {len(parsed.errors)} error(s)", file=sys.stderr)
+    if _refused(args.file, parsed.errors):
         return 1
     db = await open_database(settings)
     try:
@@ -353,3 +336,21 @@ async def _bot_username(settings: Settings) -> str:
     finally:
         await bot.session.close()
     return me.username or ""
+
+
+def _read(path: Path) -> str | None:
+    """A file an operator names, or None after saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {path}: {error}", file=sys.stderr)
+        return None
+
+
+def _refused(path: Path, errors: list[str]) -> bool:
+    """Whether an import stops here: every error, naming its line, then that nothing was imported."""
+    for error in errors:
+        print(f"{path}: {error}", file=sys.stderr)
+    if errors:
+        print(f"nothing imported: {len(errors)} error(s)", file=sys.stderr)
+    return bool(errors)

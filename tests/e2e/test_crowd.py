@@ -66,9 +66,9 @@ async def browse(visitor: LocalUser) -> None:
     await visitor.reply()
 
 
-async def the_admin(api: LocalBotApi) -> LocalUser:
+async def the_admin(api: LocalBotApi, admin_id: int = ADMIN_ID) -> LocalUser:
     """Told of every request and sign-up at the sample centers, which have no staff."""
-    admin = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
+    admin = LocalUser(api, admin_id, first_name="Admin", language_code="ru")
     if not admin.chat.messages:
         await choose_language(admin, "ru")
     admin.skip_to_end()

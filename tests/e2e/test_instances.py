@@ -18,7 +18,7 @@ from storage.database import Database
 from tests.conftest import PersonFactory, choose_language, wait_until
 from tests.e2e.flows import open_topic
 from tests.e2e.test_courses import in_days
-from tests.e2e.test_crowd import NUMBER, burst, button_data, in_waves, ready_to_send
+from tests.e2e.test_crowd import NUMBER, burst, button_data, in_waves, ready_to_send, the_admin
 from tests.servers import Redis
 from tests.webhooks import LoadBalancer, WebhookBot, webhook_bot
 
@@ -66,18 +66,10 @@ async def pair(api: LocalBotApi, postgres_url: str, redis_server: Redis, tmp_pat
         await db.close()
 
 
-async def admin_of(api: LocalBotApi) -> LocalUser:
-    admin = LocalUser(api, ADMIN_ID, first_name="Admin", language_code="ru")
-    if not admin.chat.messages:
-        await choose_language(admin, "ru")
-    admin.skip_to_end()
-    return admin
-
-
 async def test_a_kill_9_of_one_instance_in_the_middle_of_forty_requests_loses_none_and_repeats_none(
     pair: Pair, person: PersonFactory, api: LocalBotApi
 ) -> None:
-    admin = await admin_of(api)
+    admin = await the_admin(api, ADMIN_ID)
     citizens = [person("ru") for _ in range(40)]
     summaries = await in_waves([lambda c=c: ready_to_send(c, "pavlodar-city") for c in citizens], size=20)
     assert all(pair.balancer.served[bot.webhook_backend] > 40 for bot in pair.bots), pair.balancer.served
@@ -131,7 +123,7 @@ async def test_a_kill_9_of_one_instance_in_the_middle_of_forty_requests_loses_no
 async def test_twenty_sign_ups_for_five_seats_across_two_instances_give_five_seats(
     pair: Pair, person: PersonFactory, api: LocalBotApi
 ) -> None:
-    await admin_of(api)
+    await the_admin(api, ADMIN_ID)
     output = await pair.bots[0].cli(
         "groups", "add", "--id", "five-seats", "--topic", "inclusive", "--center", "pavlodar-city",
         "--language", "ru", "--seats", "5", "--session", in_days(12, 15),
