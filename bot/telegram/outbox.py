@@ -1,12 +1,11 @@
 """Delivering the outbox: notices to staff and answers to people, retried on 429, 5xx and network errors.
 
 With a pacer (bot.telegram.pacing: Telegram's 30 a second in all, 1 a second in a chat, 20 a minute in a group),
-a row is sent only when the pacer has room for it, so that Telegram never has to refuse. The rows of a round go in
-lanes, one per chat, the chats side by side: a chat waiting for room holds up no other. A lane waits in the process
-while the wait fits in the round (`hold` seconds); a row that would wait longer is put off (its next attempt moves
-to when the chat should have room), and the chat's later rows go behind it at the chat's steady rate, so that the
-rows of a saturated group leave the due rows and the other chats' rows come up. A chat's rows keep their order: a
-row never goes while an older row of its chat, put off, may not be back yet.
+a row is sent only when the pacer has room for it, so that Telegram never has to refuse. A round claims at most one
+row per chat, the chat's oldest (storage.outbox: a chat's rows keep their order, whichever instance sends them), and
+sends them side by side: a chat waiting for room holds up no other. A row waits in the process while the wait fits
+in the round (`hold` seconds); one that would wait longer is put off to when the chat should have room, and the
+chat's later rows stay behind it.
 """
 
 from __future__ import annotations
@@ -98,8 +97,6 @@ class OutboxWorker:
         # Telegram's sending limits (None: no pacing, the rows go one after another as they come).
         self._pacer = pacer
         self._hold = hold
-        # The rows put off for their chat's limit: chat id -> row id -> when it should go (the event loop's time).
-        self._put_off_rows: dict[int, dict[int, float]] = {}
 
     def wake(self) -> None:
         self._wake.set()
@@ -153,75 +150,36 @@ class OutboxWorker:
             await self._outbox.mark_sent(item.id)
 
     async def deliver_due(self) -> int:
-        items = await self._outbox.claim()
-        self._claim_ends = asyncio.get_running_loop().time() + CLAIM_USABLE
+        items = await self._outbox.claim()  # at most one row per chat
+        loop = asyncio.get_running_loop()
+        self._claim_ends = loop.time() + CLAIM_USABLE
         if self._pacer is None:
             for item in items:
                 await self._deliver(item)
-        else:
-            await self._deliver_in_lanes(items)
-        return len(items)
-
-    async def _deliver_in_lanes(self, items: list[OutboxItem]) -> None:
-        """One lane per chat, its rows in order; the lanes side by side, for at most `hold` seconds of waiting."""
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        for chat_id, rows in list(self._put_off_rows.items()):  # rows that never came back (erased, say)
-            for row_id in [row_id for row_id, at in rows.items() if at + STAMP_ROUNDING + 60 < now]:
-                del rows[row_id]
-            if not rows:
-                del self._put_off_rows[chat_id]
-        lanes: dict[int, list[OutboxItem]] = {}
-        for item in items:
-            lanes.setdefault(item.chat_id, []).append(item)
-
-        async def lane(rows: list[OutboxItem]) -> None:
-            for item in rows:
-                await self._deliver(item, now + self._hold)
-
-        for failure in await asyncio.gather(*(lane(rows) for rows in lanes.values()), return_exceptions=True):
+            return len(items)
+        deadline = loop.time() + self._hold
+        outcomes = await asyncio.gather(*(self._deliver(item, deadline) for item in items), return_exceptions=True)
+        for failure in outcomes:
             if isinstance(failure, Exception):  # one broken row must not stop the other chats' rows
-                log.error("outbox lane failed", exc_info=failure)
+                log.error("outbox row failed", exc_info=failure)
+        return len(items)
 
     async def _make_room(self, item: OutboxItem, deadline: float | None) -> Reservation | None:
         """The pacer's grant for a send to the row's chat, waited for until `deadline` at most; None: the row was
-        put off instead (also when an older row of the chat, put off, may not be back yet: it goes behind that)."""
+        put off instead (pacing, not a failure: no attempt is counted and nothing is logged as one)."""
         if self._pacer is None:
             return Reservation()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._hold if deadline is None else deadline
-        if self._older_put_off(item, loop.time()) is not None:
-            await self._put_off(item, 0.0)
-            return None
         while True:
             reservation = await self._pacer.reserve(item.chat_id)
             if reservation.granted:
-                self._put_off_rows.get(item.chat_id, {}).pop(item.id, None)
                 return reservation
             if loop.time() + reservation.wait > deadline:
-                await self._put_off(item, reservation.wait)
+                log.debug("outbox %s: the chat is at its sending limit, put off %.1f s", item.id, reservation.wait)
+                await self._outbox.postpone(item.id, reservation.wait + STAMP_ROUNDING)
                 return None
             await asyncio.sleep(reservation.wait)
-
-    async def _put_off(self, item: OutboxItem, wait: float) -> None:
-        """No room in the chat for a while: the row's next attempt moves to when it should have room, after the
-        chat's older rows put off, at the chat's steady rate. Pacing, not a failure: nothing is logged as one."""
-        assert self._pacer is not None
-        now = asyncio.get_running_loop().time()
-        at = now + wait
-        older = self._older_put_off(item, now)
-        if older is not None:
-            at = max(at, older + self._pacer.limits.spacing(item.chat_id))
-        self._put_off_rows.setdefault(item.chat_id, {})[item.id] = at
-        log.debug("outbox %s: the chat is at its sending limit, put off %.1f s", item.id, at - now)
-        await self._outbox.postpone(item.id, at - now + STAMP_ROUNDING)
-
-    def _older_put_off(self, item: OutboxItem, now: float) -> float | None:
-        """When the last of the chat's older rows put off should go, if one of them may not be due again yet (a row
-        put off is due again within STAMP_ROUNDING after its moment, and then comes before this one, by id)."""
-        rows = self._put_off_rows.get(item.chat_id)
-        moments = [at for row_id, at in (rows or {}).items() if row_id < item.id and at + STAMP_ROUNDING > now]
-        return max(moments, default=None)
 
     async def _send(self, method: TelegramMethod[Any], reservation: Reservation) -> Any:
         try:
@@ -253,9 +211,6 @@ class OutboxWorker:
             result = await self._send(method, reservation)
         except TelegramRetryAfter as error:
             log.warning("outbox %s: flood limit, retry in %s s", item.id, error.retry_after)
-            if self._pacer is not None:  # the chat's newer rows wait behind this one instead of meeting 429 too
-                moment = asyncio.get_running_loop().time() + error.retry_after
-                self._put_off_rows.setdefault(item.chat_id, {})[item.id] = moment
             await self._outbox.retry_later(item.id, error.retry_after, "429")
         except (TelegramServerError, TelegramNetworkError) as error:
             delay = min(MAX_BACKOFF, 2.0 ** min(item.attempts, 8))

@@ -114,10 +114,6 @@ class PaceLimits:
             (f"chat:{chat_id}", [(window.count, self.seconds(window)) for window in self.chat_windows(chat_id)]),
         ]
 
-    def spacing(self, chat_id: int) -> float:
-        """Seconds between sends to the chat at its steadiest rate (3 s and a little for a group, at Telegram's)."""
-        return max(self.seconds(window) / window.count for window in self.chat_windows(chat_id))
-
 
 class Reservation:
     """The pacer's answer: granted (`wait` 0: send now, then call `sent()`), or try again in `wait` seconds."""
