@@ -159,7 +159,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
         return await cli.migrate_command(settings)
     if args.command == "faq":
-        return cli.faq_command(args)
+        return cli.faq_command(args, settings)
     if args.command == "db":
         return await cli.copy_command(args.source, args.target)
     if args.command == "staff":

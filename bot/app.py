@@ -17,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from bot.core.i18n import LocaleMiddleware, create_i18n
 from bot.courses.desk import CourseDesk
 from bot.faq.desk import FaqDesk
-from bot.faq.library import default_library
+from bot.faq.library import articles_dir, served_library
 from bot.jobs import run_jobs, timed_jobs
 from bot.ops.health import start_health_server, stop_health_server
 from bot.ops.metrics import Metrics
@@ -90,7 +90,8 @@ def build_dispatcher(
         courses=courses,
         privacy=privacy,
         programmes=ProgrammeDesk(db),
-        faq=FaqDesk(db, default_library(), settings.zone),  # a test may put in its own: dispatcher["faq"]
+        # a test may put in its own: dispatcher["faq"]
+        faq=FaqDesk(db, served_library(articles_dir(settings)), settings.zone),
     )
     if metrics is not None:  # the first, so it counts and times every update, throttled ones too
         dispatcher.update.outer_middleware(metrics.update_middleware())

@@ -67,9 +67,9 @@ async def copy_command(source_url: str, target_url: str) -> int:
     return 1
 
 
-def faq_command(args: argparse.Namespace) -> int:
+def faq_command(args: argparse.Namespace, settings: Settings) -> int:
     """The articles' files: check them, or move them to and from one CSV (a methodologist's spreadsheet)."""
-    folder = args.dir or articles_dir()
+    folder = args.dir or articles_dir(settings)
     if args.action == "import":
         return _faq_import(args, folder)
     loaded = load_folder(folder)

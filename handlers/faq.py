@@ -8,7 +8,6 @@ person is that request: its buttons take it up again where it was, never start i
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -33,8 +32,6 @@ from storage.centers import CenterRepository
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
-
-FOUND_LIMIT = 3
 
 
 @router.message(Command("faq"))
@@ -100,11 +97,7 @@ async def vote(query: CallbackQuery, callback_data: FaqVoteCb, faq: FaqDesk, sta
     counted = await faq.answer(query.from_user.id, item, callback_data.helped)
     in_request = await writing_request(state)
     if isinstance(query.message, Message):  # the question is answered: its buttons go, the way to a person stays
-        try:
-            await query.message.edit_reply_markup(reply_markup=fk.article(item, in_request, answered=True))
-        except TelegramBadRequest as error:
-            if "not modified" not in error.message:
-                raise
+        await keyboards.remove_inline_buttons(query.message, keep=fk.article(item, in_request, answered=True))
     if not counted:
         await query.answer(views.already_answered())
     elif callback_data.helped:
@@ -138,13 +131,12 @@ async def answer_question(message: Message, text: str, desk: FaqDesk, locale: st
     """A typed question: the emergency numbers first if it speaks of danger, then the articles it names (with the
     way to a person, unless a help request is being written). False when there was nothing to say (the caller
     gives its hint)."""
-    found = desk.library.search(text, FOUND_LIMIT)
+    found = desk.articles_for(text)
     danger = signals_danger(text)
     if danger:
         await message.answer(texts.emergency(), reply_markup=keyboards.main_menu())
     if found:
-        articles = [match.article for match in found]
-        await message.answer(views.found_heading(), reply_markup=fk.found(articles, locale, in_request))
+        await message.answer(views.found_heading(), reply_markup=fk.found(found, locale, in_request))
     return danger or bool(found)
 
 

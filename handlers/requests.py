@@ -81,16 +81,18 @@ async def start_request(
     user_id: int,
     center_id: int | None = None,
     ask_topic: bool = True,
-) -> None:
+) -> bool:
+    """A new draft (the topic asked for unless `ask_topic` is False); False when the daily limit refused it."""
     await state.clear()
     if await helpdesk.over_daily_limit(user_id, settings.requests_per_day):
         await message.answer(rv.too_many_requests(), reply_markup=keyboards.main_menu())
-        return
+        return False
     await state.set_state(RequestForm.category)
     if center_id is not None:
         await state.update_data(center_id=center_id)
     if ask_topic:
         await message.answer(rv.choose_category(), reply_markup=rv.categories())
+    return True
 
 
 async def start_request_on(
@@ -104,8 +106,7 @@ async def start_request_on(
     locale: str,
 ) -> None:
     """A request whose topic is chosen already (a programme's card): on to the center, as after a tap on it."""
-    await start_request(message, state, helpdesk, settings, user_id, ask_topic=False)
-    if category in CATEGORIES and await state.get_state() == RequestForm.category.state:  # not over the limit
+    if await start_request(message, state, helpdesk, settings, user_id, ask_topic=False) and category in CATEGORIES:
         await _topic_chosen(message, state, helpdesk, programmes, category, locale)
 
 
@@ -540,9 +541,9 @@ async def _child_rights(message: Message, state: FSMContext, programmes: Program
 async def _offer_articles(message: Message, text: str, faq: FaqDesk, locale: str) -> None:
     """Up to three articles the description names ("this may help"); the request goes on below, unchanged: never
     a wall between a person and a human."""
-    found = faq.library.search(text, 3)
+    found = faq.articles_for(text)
     if found:
-        markup = fk.found([match.article for match in found], locale, in_request=True, way_on=False)
+        markup = fk.found(found, locale, in_request=True, way_on=False)
         await message.answer(fv.offer_heading(), reply_markup=markup)
 
 

@@ -47,13 +47,15 @@ class CommissionerRepository:
         return CommissionerImport(added=len(commissioners) - updated, updated=updated)
 
     async def load_sample_if_empty(self) -> int:
-        """An empty table gets the SAMPLE offices (fictional phones), as the crisis centers do; the count loaded."""
-        if await self._db.fetch_value("SELECT count(*) FROM commissioners", default=0):
-            return 0
+        """An empty table gets the SAMPLE offices (fictional phones), as the crisis centers do; the count loaded.
+        One transaction: two instances starting at once on a new database do not both load them."""
         parsed = parse_commissioners_csv(SAMPLE_COMMISSIONERS_CSV.read_text(encoding="utf-8"))
         if parsed.errors:
             raise RuntimeError(f"the sample commissioners are invalid: {parsed.errors[0]}")
-        await self.upsert_many(parsed.commissioners)
+        async with self._db.transaction():
+            if await self._db.fetch_value("SELECT count(*) FROM commissioners", default=0):
+                return 0
+            await self.upsert_many(parsed.commissioners)
         return len(parsed.commissioners)
 
 

@@ -62,11 +62,12 @@ def language_picker(preselected: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def remove_inline_buttons(message: Message) -> None:
-    """Takes the buttons off a message. A second tap on the same button (a double tap, or one while the first was
-    on its way) finds them gone already; Telegram then says 'message is not modified', which is no error."""
+async def remove_inline_buttons(message: Message, keep: InlineKeyboardMarkup | None = None) -> None:
+    """Takes the buttons off a message (or all but `keep`). A second tap on the same button (a double tap, or one
+    while the first was on its way) finds them changed already; Telegram then says 'message is not modified', which
+    is no error."""
     try:
-        await message.edit_reply_markup(reply_markup=None)
+        await message.edit_reply_markup(reply_markup=keep)
     except TelegramBadRequest as error:
         if "message is not modified" not in error.message:
             raise

@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.faq import FeedbackRepository
 
 REMEMBERED_ANSWERS = 100_000  # the oldest are forgotten beyond this: memory stays bounded
+OFFERED = 3  # articles offered for one question or description
 
 
 @dataclass
@@ -35,6 +36,10 @@ class FaqDesk:
 
     def __post_init__(self) -> None:
         self.feedback = FeedbackRepository(self.db)
+
+    def articles_for(self, text: str) -> list[Article]:
+        """The articles a question or a description names, the best first."""
+        return [match.article for match in self.library.search(text, OFFERED)]
 
     async def answer(self, user_id: int, article: Article, helped: bool) -> bool:
         """Counts the answer; False when this person already answered about this article (not counted again)."""

@@ -8,6 +8,7 @@ log names it (never a person's words). The same check refuses it in `faq check` 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -27,10 +28,10 @@ ARTICLES_DIR = Path(__file__).resolve().with_name("articles")
 log = logging.getLogger(__name__)
 
 
-def articles_dir() -> Path:
+def articles_dir(settings: Settings) -> Path:
     """Where the articles are: FAQ_DIR when set (a folder outside the package, e.g. on a volume), else the
     folder shipped with the bot."""
-    return Settings().faq_dir or ARTICLES_DIR  # FAQ_DIR from the environment or .env, as every setting
+    return settings.faq_dir or ARTICLES_DIR
 
 
 class Library:
@@ -92,19 +93,15 @@ def load_folder(folder: Path, today: date | None = None) -> Loaded:
     return Loaded(Library(articles), problems, len(paths))
 
 
-_default: Library | None = None
-
-
-def default_library() -> Library:
-    """The articles the bot serves, loaded once per process."""
-    global _default
-    if _default is None:
-        loaded = load_folder(articles_dir())
-        for name, errors in loaded.problems.items():
-            log.warning("faq: %s left out: %s", name, "; ".join(errors))
-        log.info("faq: %d article(s) loaded", len(loaded.library))
-        _default = loaded.library
-    return _default
+@functools.lru_cache(maxsize=4)
+def served_library(folder: Path) -> Library:
+    """The articles the bot serves from `folder`, loaded once per process (a file that fails the check is left
+    out, with a warning naming it)."""
+    loaded = load_folder(folder)
+    for name, errors in loaded.problems.items():
+        log.warning("faq: %s left out: %s", name, "; ".join(errors))
+    log.info("faq: %d article(s) loaded", len(loaded.library))
+    return loaded.library
 
 
 # ---- CSV, for a center's methodologist ----

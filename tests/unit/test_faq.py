@@ -27,11 +27,17 @@ from bot.faq.library import ARTICLES_DIR, Library, export_csv, load_folder, pars
 from bot.faq.matching import STOP_WORDS, is_generic, is_place, similarity, words_of
 from bot.faq.models import CSV_COLUMNS, TOPICS, Article, article_key
 from bot.faq.rules import BODY_MAX, article_to_dict, parse_article
+from bot.settings import load_settings
 from storage.database import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 30)
 ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def faq_cli(**args: object) -> int:
+    """`python -m bot faq ...` as the CLI runs it, with the settings of the environment (FAQ_DIR)."""
+    return faq_command(argparse.Namespace(**args), load_settings(_env_file=None))
 
 
 def _body(*paragraphs: str) -> str:
@@ -435,9 +441,9 @@ def test_faq_check_refuses_a_file_with_a_missing_language(tmp_path: Path) -> Non
 
 def test_faq_check_with_the_folder_from_faq_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAQ_DIR", str(write_fixtures(tmp_path / "elsewhere")))
-    assert faq_command(argparse.Namespace(action="check", dir=None)) == 0
+    assert faq_cli(action="check", dir=None) == 0
     monkeypatch.setenv("FAQ_DIR", str(tmp_path / "empty"))
-    assert faq_command(argparse.Namespace(action="check", dir=None)) == 1
+    assert faq_cli(action="check", dir=None) == 1
 
 
 # ---- the CSV both ways ----
@@ -446,7 +452,7 @@ def test_faq_check_with_the_folder_from_faq_dir(tmp_path: Path, monkeypatch: pyt
 def test_export_then_import_gives_back_the_same_articles(tmp_path: Path) -> None:
     source = write_fixtures(tmp_path / "source")
     table = tmp_path / "articles.csv"
-    assert faq_command(argparse.Namespace(action="export", file=table, dir=source)) == 0
+    assert faq_cli(action="export", file=table, dir=source) == 0
     text = table.read_text(encoding="utf-8")
     assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
     parsed = parse_csv(text, TODAY)
@@ -458,9 +464,9 @@ def test_export_then_import_gives_back_the_same_articles(tmp_path: Path) -> None
         article_to_dict(a) for a in load_folder(source).library.articles
     ]
     target = tmp_path / "target"
-    assert faq_command(argparse.Namespace(action="import", file=table, dir=target, dry_run=True)) == 0
+    assert faq_cli(action="import", file=table, dir=target, dry_run=True) == 0
     assert not target.exists()  # a dry run writes nothing
-    assert faq_command(argparse.Namespace(action="import", file=table, dir=target, dry_run=False)) == 0
+    assert faq_cli(action="import", file=table, dir=target, dry_run=False) == 0
     for data in FIXTURES:
         assert json.loads((target / f"{data['slug']}.json").read_text(encoding="utf-8")) == data
 
@@ -473,7 +479,7 @@ def test_an_import_with_one_bad_row_writes_nothing(tmp_path: Path, capsys: pytes
     table = tmp_path / "edited.csv"
     table.write_text(to_csv(rows), encoding="utf-8")
     target = tmp_path / "target"
-    assert faq_command(argparse.Namespace(action="import", file=table, dir=target, dry_run=False)) == 1
+    assert faq_cli(action="import", file=table, dir=target, dry_run=False) == 1
     errors = capsys.readouterr().err
     assert f"{table}: row 3 ({rows[1]['slug']}): ru.body: missing or empty" in errors
     assert f"row 4 ({rows[2]['slug']}): checked: 'yesterday' is not a date (YYYY-MM-DD)" in errors
@@ -481,7 +487,7 @@ def test_an_import_with_one_bad_row_writes_nothing(tmp_path: Path, capsys: pytes
     assert not target.exists()
     missing = tmp_path / "missing.csv"
     missing.write_text("slug,topic\nx,children\n", encoding="utf-8")
-    assert faq_command(argparse.Namespace(action="import", file=missing, dir=target, dry_run=False)) == 1
+    assert faq_cli(action="import", file=missing, dir=target, dry_run=False) == 1
     assert "line 1: missing columns: keywords_kk" in capsys.readouterr().err
 
 
