@@ -9,6 +9,7 @@ The articles are the tests' own (tests/unit/test_faq.py), put in the dispatcher 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendMessage, TelegramMethod
 
 from bot.faq import views
+from bot.faq.callbacks import FaqVoteCb
 from bot.faq.desk import FaqDesk
 from bot.faq.library import Library, load_folder
 from bot.faq.models import article_key
@@ -541,3 +543,17 @@ async def test_an_older_ask_a_center_takes_up_the_draft_in_kazakh(world: World) 
         (9172,),
     )
     assert [tuple(row) for row in stored] == [("karaganda-city", "Кеңес керек")]
+
+
+async def test_two_hundred_answers_in_one_second_are_all_counted_and_a_double_tap_once(world: World) -> None:
+    """A crowd answers «Did this help?» at once, each tapping twice: every person counted, nobody twice."""
+    people = [world.person(9300 + n, "ru") for n in range(200)]
+    yes = FaqVoteCb(key=DIVORCE_KEY, helped=True).pack()
+    world.session.calls.clear()
+    await asyncio.gather(*(person.press(yes) for person in people for _ in range(2)))
+    answers = [call.text for call in world.session.calls if isinstance(call, AnswerCallbackQuery)]
+    assert (answers.count("Спасибо! Рады, что это помогло."), answers.count("Ваш ответ уже учтён. Спасибо!")) == (
+        200,
+        200,
+    )
+    assert await votes(world) == [("divorce-and-mediation", 1, 200)]
