@@ -32,6 +32,7 @@ from bot.telegram.outbox import SEND_TIMEOUT, OutboxWorker
 from bot.telegram.pacing import SendCounter, build_pacer
 from bot.telegram.redis_state import RedisDialogStorage, redis_throttle
 from bot.telegram.retry import RetryMiddleware
+from bot.telegram.speed import KeepResponseTypes, run_sync_filters_inline
 from bot.telegram.throttle import RateLimit, Throttle
 from bot.telegram.webhook import run_webhook
 from handlers import get_routers
@@ -62,6 +63,7 @@ def build_bot(
     # instance takes a row while its send may still be on its way.
     timeout = 60.0 if retry else SEND_TIMEOUT
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=timeout)
+    session.middleware(KeepResponseTypes())
     if retry:
         session.middleware(RetryMiddleware())
     if chat_log is not None:
@@ -104,6 +106,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(RepositoryMiddleware(db))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
+    run_sync_filters_inline(dispatcher)
 
     jobs: list[asyncio.Task[None]] = []
 

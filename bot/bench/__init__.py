@@ -24,3 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=",".join(FLOWS),
         help=f"comma-separated, in this order each round (default: {','.join(FLOWS)})",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="run the bot under cProfile, write its statistics to FILE and print the 25 costliest functions",
+    )

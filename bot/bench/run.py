@@ -51,12 +51,13 @@ class BenchFailed(Exception):
 class Child:
     """A bot process beside the bench, its output in a log file."""
 
-    def __init__(self, module: str, env: dict[str, str], workdir: Path, log_path: Path) -> None:
+    def __init__(self, module: str, env: dict[str, str], workdir: Path, log_path: Path, profile: Path | None) -> None:
         self.log_path = log_path
         self.started_at = time.perf_counter()
+        profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
         with log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", module], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, *profiler, "-m", module], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
             )
 
     def peak_rss_mb(self) -> float:
@@ -115,14 +116,14 @@ async def first_poll(api: BenchApi, child: Child) -> float:
 Load = Callable[[BenchApi], tuple[list[Person], list[Awaitable[None]]]]
 
 
-async def measure(name: str, token: str, module: str, settings: dict[str, str], workdir: Path, load: Load) -> tuple[
-    Phase, list[Person]
-]:  # fmt: skip
+async def measure(
+    name: str, token: str, module: str, settings: dict[str, str], workdir: Path, load: Load, profile: Path | None = None
+) -> tuple[Phase, list[Person]]:
     api = BenchApi(token)
     await api.start()
     child: Child | None = None
     try:
-        child = Child(module, child_environment(api, **settings), workdir, workdir / f"{name}.log")
+        child = Child(module, child_environment(api, **settings), workdir, workdir / f"{name}.log", profile)
         start_seconds = await first_poll(api, child)
         print(f"{name}: first getUpdates {start_seconds:.2f} s after start; the people act…", file=sys.stderr)
         people, jobs = load(api)
@@ -159,7 +160,9 @@ def shown_url(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
-async def bench(people: int, rounds: int, flows: list[str], database_url: str | None) -> str:
+async def bench(
+    people: int, rounds: int, flows: list[str], database_url: str | None, profile: Path | None = None
+) -> str:
     first_id = random.randrange(1, 100_000) * 10_000  # new people each run, even on a database kept from the last
     admin_id = first_id - 1
     with tempfile.TemporaryDirectory(prefix="otbasy-bench-") as folder:
@@ -172,7 +175,7 @@ async def bench(people: int, rounds: int, flows: list[str], database_url: str | 
             return crowd, [real_flows(person, rounds, flows) for person in crowd]
 
         settings = {"DATABASE_URL": url, "ADMIN_IDS": str(admin_id), **UNPACED}
-        bot_phase, bot_people = await measure("bot", BOT_TOKEN, "bot", settings, workdir, bot_load)
+        bot_phase, bot_people = await measure("bot", BOT_TOKEN, "bot", settings, workdir, bot_load, profile)
 
         def echo_load(api: BenchApi) -> tuple[list[Person], list[Awaitable[None]]]:
             crowd = [Person(api, original.id) for original in bot_people]
@@ -196,6 +199,15 @@ async def bench(people: int, rounds: int, flows: list[str], database_url: str | 
         "answerCallbackQuery).",
     ]
     return render(echo_phase, bot_phase, header)
+
+
+def print_profile(path: Path, lines: int = 25) -> None:
+    """The bot's costliest functions by their own time, then by time including what they call (main thread)."""
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
 
 
 def parse_flows(text: str) -> list[str]:
@@ -223,7 +235,10 @@ async def bench_command(args: argparse.Namespace) -> int:
         print("--database-url: expected postgresql://USER:PASSWORD@HOST/DB or sqlite:///PATH", file=sys.stderr)
         return 2
     try:
-        print(await bench(args.people, args.rounds, flows, args.database_url), flush=True)
+        profile = Path(args.profile).resolve() if args.profile else None
+        print(await bench(args.people, args.rounds, flows, args.database_url, profile), flush=True)
+        if profile is not None:
+            print_profile(profile)
     except BenchFailed as error:
         print(f"The bench failed: {error}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from bot.directory.regions import REGIONS
 
@@ -133,11 +134,18 @@ def _score(query: str, name: str) -> float:
         return 0.0
     if query == name:
         return 1.0
-    ratio = SequenceMatcher(None, query, name).ratio()
     # "Шымк", typed before the word was finished, is still Shymkent.
-    if len(query) >= 4 and name.startswith(query):
-        ratio = max(ratio, 0.85 + 0.1 * len(query) / len(name))
-    return ratio
+    typed_start = 0.85 + 0.1 * len(query) / len(name) if len(query) >= 4 and name.startswith(query) else 0.0
+    matcher = SequenceMatcher(None, query, name)
+    # The quick upper bounds rule most names out before the full comparison; below MIN_SCORE no score counts.
+    if max(matcher.real_quick_ratio(), typed_start) < MIN_SCORE or max(matcher.quick_ratio(), typed_start) < MIN_SCORE:
+        return 0.0
+    return max(matcher.ratio(), typed_start)
+
+
+@lru_cache(maxsize=8192)
+def _alias_key(alias: str) -> str:
+    return skeleton(split_kind(alias)[0])
 
 
 def match_places(text: str, extra: Iterable[Place] = (), limit: int = 3) -> list[PlaceMatch]:
@@ -148,7 +156,7 @@ def match_places(text: str, extra: Iterable[Place] = (), limit: int = 3) -> list
         return []
     best: dict[str, PlaceMatch] = {}
     for place in (*GAZETTEER, *extra, *REGION_PLACES):
-        score = max(_score(query, skeleton(split_kind(alias)[0])) for alias in place.names)
+        score = max(_score(query, _alias_key(alias)) for alias in place.names)
         if place.is_region != says_region:
             score -= 0.02  # on a tie, the kind of place the person named wins
         if score >= MIN_SCORE and (place.key not in best or best[place.key].score < score):
