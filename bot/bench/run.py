@@ -235,7 +235,7 @@ async def bench_command(args: argparse.Namespace) -> int:
         print("--database-url: expected postgresql://USER:PASSWORD@HOST/DB or sqlite:///PATH", file=sys.stderr)
         return 2
     try:
-        profile = Path(args.profile).resolve() if args.profile else None
+        profile = Path(args.profile).resolve() if args.profile else None  # noqa: ASYNC240 -- once, before the run
         print(await bench(args.people, args.rounds, flows, args.database_url, profile), flush=True)
         if profile is not None:
             print_profile(profile)

@@ -16,7 +16,6 @@ from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
