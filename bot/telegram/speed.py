@@ -42,7 +42,7 @@ def run_sync_filters_inline(router: Router) -> int:
     """Makes every plain-function filter of the router and its sub-routers run on the loop; returns how many."""
     changed = 0
     for observer in router.observers.values():
-        for handler in [observer._handler, *observer.handlers]:  # noqa: SLF001 -- the router-level filters live there
+        for handler in [observer._handler, *observer.handlers]:  # the router-level filters live in _handler
             for event_filter in handler.filters or ():
                 if not event_filter.awaitable:
                     event_filter.callback = _on_the_loop(event_filter.callback)
