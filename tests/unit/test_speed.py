@@ -1,0 +1,62 @@
+"""The two per-update savings of bot/telegram/speed.py keep aiogram's behaviour."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher, F, Router
+from aiogram.methods import SendMessage
+from aiogram.methods.base import Response
+from aiogram.types import Chat, Message
+
+from bot.telegram.speed import KeepResponseTypes, run_sync_filters_inline
+
+
+def _message(text: str, chat_type: str) -> Message:
+    return Message.model_validate(
+        {"message_id": 1, "date": 0, "chat": Chat(id=5, type=chat_type).model_dump(), "text": text}
+    )
+
+
+async def test_plain_filters_run_on_the_loop_and_still_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    dispatcher = Dispatcher()
+    router = Router()
+    router.message.filter(F.chat.type == "private")
+    seen: list[str] = []
+
+    @router.message(F.text == "yes")
+    async def handler(message: Message) -> None:
+        seen.append(message.text or "")
+
+    dispatcher.include_router(router)
+    assert run_sync_filters_inline(dispatcher) == 2
+    assert run_sync_filters_inline(dispatcher) == 0  # a second call changes nothing
+
+    async def no_threads(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a filter went to a thread")
+
+    monkeypatch.setattr(asyncio, "to_thread", no_threads)
+    observer = router.message
+    for text, chat_type, passes in (("yes", "private", True), ("no", "private", False), ("yes", "group", False)):
+        message = _message(text, chat_type)
+        allowed, _ = await observer._handler.check(message)
+        if allowed:
+            allowed, _ = await observer.handlers[0].check(message)
+        assert allowed is passes, (text, chat_type)
+
+
+async def test_response_types_are_kept_between_calls() -> None:
+    keep = KeepResponseTypes()
+
+    async def make_request(_bot: Any, _method: Any) -> str:
+        return "sent"
+
+    method = SendMessage(chat_id=1, text="hi")
+    assert await keep(make_request, None, method) == "sent"  # type: ignore[arg-type]
+    kept = weakref.ref(Response[method.__returning__])  # type: ignore[name-defined]
+    gc.collect()
+    assert kept() is not None, "pydantic's weak cache lost the model the bot uses"
