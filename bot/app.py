@@ -14,7 +14,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 
+from bot.center_card.desk import CenterCardDesk
+from bot.console.desk import ConsoleDesk
+from bot.console.server import start_console_server, stop_console_server
 from bot.core.i18n import LocaleMiddleware, create_i18n
+from bot.course_groups.desk import CourseGroupDesk
 from bot.courses.desk import CourseDesk
 from bot.faq.desk import FaqDesk
 from bot.faq.library import articles_dir, served_library
@@ -25,9 +29,10 @@ from bot.privacy.desk import PrivacyDesk
 from bot.programmes.desk import ProgrammeDesk
 from bot.requests.desk import Helpdesk
 from bot.settings import ConfigError, Settings
+from bot.staff_roster.desk import RosterDesk
 from bot.telegram.commands import register_bot_profile
 from bot.telegram.message_log import MessageLogMiddleware
-from bot.telegram.middlewares import RepositoryMiddleware, ThrottleMiddleware
+from bot.telegram.middlewares import RepositoryMiddleware, StaffMenuMiddleware, ThrottleMiddleware
 from bot.telegram.outbox import SEND_TIMEOUT, OutboxWorker
 from bot.telegram.pacing import SendCounter, build_pacer
 from bot.telegram.redis_state import RedisDialogStorage, redis_throttle
@@ -92,6 +97,10 @@ def build_dispatcher(
         courses=courses,
         privacy=privacy,
         programmes=ProgrammeDesk(db),
+        center_cards=CenterCardDesk(helpdesk, settings.zone),
+        console=ConsoleDesk.from_settings(db, settings),
+        staff_roster=RosterDesk(helpdesk),
+        course_groups=CourseGroupDesk(courses),
         # a test may put in its own: dispatcher["faq"]
         faq=FaqDesk(db, served_library(articles_dir(settings)), settings.zone),
     )
@@ -104,6 +113,7 @@ def build_dispatcher(
     )
     dispatcher.update.outer_middleware(ThrottleMiddleware(throttle, i18n))
     dispatcher.update.outer_middleware(RepositoryMiddleware(db))
+    dispatcher.update.outer_middleware(StaffMenuMiddleware(helpdesk))  # the main menu's staff row, for staff only
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
     run_sync_filters_inline(dispatcher)
@@ -143,8 +153,10 @@ async def run_bot(settings: Settings) -> None:
     metrics = Metrics(with_process=True)  # one per process
     outbox_bot: Bot | None = None
     health = None
+    console_site = None
     try:
         health = await start_health_server(settings, db, metrics)
+        console_site = await start_console_server(settings, db, i18n)  # None when CONSOLE_PORT is 0
         await ensure_centers(db)
         await ensure_courses(db, settings.zone)
         await CrisisRepository(db).load_sample_if_empty()
@@ -165,6 +177,7 @@ async def run_bot(settings: Settings) -> None:
                 bot, polling_timeout=settings.polling_timeout, handle_signals=True, close_bot_session=True
             )
     finally:
+        await stop_console_server(console_site)
         await stop_health_server(health)
         if outbox_bot is not None:
             await outbox_bot.session.close()

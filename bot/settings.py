@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     send_per_second: float = Field(default=30, gt=0)
     send_per_chat_second: float = Field(default=1, gt=0)
     send_per_group_minute: float = Field(default=20, gt=0)
+    # The coordinators' web console: served on CONSOLE_HOST:CONSOLE_PORT (0, the default, is off) and reached by
+    # admins at CONSOLE_URL (its public base address), where the sign-in links from /console point.
+    console_url: str | None = None
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -103,7 +108,7 @@ class Settings(BaseSettings):
             raise ValueError("the path after sqlite:/// is empty")
         return value
 
-    @field_validator("webhook_url", "redis_url", mode="before")
+    @field_validator("webhook_url", "redis_url", "console_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -114,6 +119,15 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with https:// (Telegram calls only https; http:// is for local tests)")
         return value
+
+    @field_validator("console_url")
+    @classmethod
+    def _check_console_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?", value):
+            raise ValueError("expected the console's public base address, e.g. https://console.example.kz")
+        return value.rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod
@@ -139,6 +153,14 @@ class Settings(BaseSettings):
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url is not None and self.webhook_secret is None:
             raise ValueError("WEBHOOK_URL is set but WEBHOOK_SECRET is not: every webhook call must be checked")
+        return self
+
+    @model_validator(mode="after")
+    def _console_needs_url(self) -> Settings:
+        if self.console_port and self.console_url is None:
+            raise ValueError(
+                "CONSOLE_PORT is set but CONSOLE_URL is not: the sign-in links need the console's public address"
+            )
         return self
 
     @property

@@ -14,6 +14,7 @@ from bot.directory import views
 from bot.requests import views as rv
 from bot.requests.desk import Helpdesk
 from bot.settings import SUPPORTED_LOCALES
+from bot.telegram.commands import refresh_chat_commands
 from handlers.centers import send_center_card
 from storage.centers import CenterRepository
 
@@ -51,9 +52,14 @@ async def open_start_payload(
         await offer_join(message, payload.removeprefix(PARTNER_LINK_PREFIX), state, courses, locale)
         return
     if payload.startswith(STAFF_INVITE_PREFIX) and message.chat.type == "private":
-        center = await helpdesk.redeem_invite(payload.removeprefix(STAFF_INVITE_PREFIX), message.chat.id)
+        # The private chat names the person (the message may be the bot's own, after the language question).
+        chat = message.chat
+        token = payload.removeprefix(STAFF_INVITE_PREFIX)
+        center = await helpdesk.redeem_invite(token, chat.id, chat.first_name, chat.username)
         text = rv.joined_staff(center, locale) if center else rv.invite_invalid()
         await message.answer(text, reply_markup=keyboards.main_menu())
+        if center is not None:  # their menu now shows the staff's commands
+            await refresh_chat_commands(bot, helpdesk.i18n, chat.id, locale, await helpdesk.menu_role(chat.id))
         return
     if payload.startswith(CENTER_LINK_PREFIX):
         center = await centers.by_slug(payload.removeprefix(CENTER_LINK_PREFIX))

@@ -17,6 +17,7 @@ from bot.core.i18n import LANGUAGE_NAMES
 from bot.courses.desk import CourseDesk
 from bot.requests.desk import Helpdesk
 from bot.settings import SUPPORTED_LOCALES
+from bot.staff_roster.rules import CITIZEN
 from bot.telegram.commands import set_chat_commands
 from handlers.common import open_start_payload
 from storage.centers import CenterRepository
@@ -43,7 +44,7 @@ async def language_chosen(
         await query.answer()
         return
     await users.set_locale(query.from_user.id, code)
-    await _localise_command_menu(bot, i18n, query.from_user.id, code)
+    await _localise_command_menu(bot, i18n, query.from_user.id, code, await helpdesk.menu_role(query.from_user.id))
     data = await state.get_data()
     payload = data.pop("after_language", None)
     await state.set_data(data)
@@ -59,9 +60,11 @@ async def language_chosen(
                 await open_start_payload(query.message, payload, code, centers, bot, helpdesk, state, courses)
 
 
-async def _localise_command_menu(bot: Bot, i18n: I18n, chat_id: int, locale: str) -> None:
-    """The menu of commands in the chosen language, not the language of the phone."""
+async def _localise_command_menu(bot: Bot, i18n: I18n, chat_id: int, locale: str, role: str) -> None:
+    """The menu of commands in the chosen language, not the language of the phone; a staff member's or an
+    admin's keeps their own commands."""
+    roles = () if role == CITIZEN else (role,)  # everyone's menu: the call as it always was
     try:
-        await set_chat_commands(bot, i18n, chat_id, locale)
+        await set_chat_commands(bot, i18n, chat_id, locale, *roles)
     except TelegramAPIError as error:  # the menu is a convenience; the choice is already stored
         log.warning("could not set the chat's command menu: %s", error.message)

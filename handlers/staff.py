@@ -52,6 +52,12 @@ def _name(query: CallbackQuery | Message) -> str:
     return query.from_user.first_name if query.from_user else ""
 
 
+def _refusal(error: RuleError, otherwise: str) -> str:
+    """What a refused action is answered: the right withdrawn meanwhile (read in the action's transaction), or
+    `otherwise`."""
+    return rv.not_allowed() if error.code == "not_allowed" else otherwise
+
+
 async def _request_for_staff(query: CallbackQuery, request_id: int, helpdesk: Helpdesk) -> HelpRequest | None:
     request = await helpdesk.request(request_id)
     if request is None or not await helpdesk.allowed(query.from_user.id, request):
@@ -107,7 +113,8 @@ async def take(query: CallbackQuery, callback_data: TakeCb, helpdesk: Helpdesk) 
     try:
         await helpdesk.take(request, query.from_user.id, _name(query))
     except RuleError as error:
-        await query.answer(rv.request_closed() if error.code == "closed" else rv.already_taken(), show_alert=True)
+        closed = error.code == "closed"
+        await query.answer(_refusal(error, rv.request_closed() if closed else rv.already_taken()), show_alert=True)
         return
     await query.answer("🙋")
 
@@ -123,8 +130,8 @@ async def close(query: CallbackQuery, callback_data: ResolveCb | SpamCb, helpdes
             await helpdesk.close_as_spam(request, query.from_user.id, _name(query))
         else:
             await helpdesk.resolve(request, query.from_user.id, _name(query))
-    except RuleError:
-        await query.answer(rv.request_closed(), show_alert=True)
+    except RuleError as error:
+        await query.answer(_refusal(error, rv.request_closed()), show_alert=True)
         return
     await query.answer("🚫" if isinstance(callback_data, SpamCb) else "✅")
 
@@ -165,14 +172,14 @@ async def staff_text(message: Message, state: FSMContext, helpdesk: Helpdesk) ->
         return
     private = message.chat.type == "private"
     menu = keyboards.main_menu() if private else None
-    if kind == StaffInput.note.state:
-        await helpdesk.add_note(request, message.from_user.id, _name(message), message.text or "")
-        await message.answer(rv.note_saved(), reply_markup=menu)
-        return
     try:
+        if kind == StaffInput.note.state:
+            await helpdesk.add_note(request, message.from_user.id, _name(message), message.text or "")
+            await message.answer(rv.note_saved(), reply_markup=menu)
+            return
         await helpdesk.staff_answer(request, message.from_user.id, _name(message), message.text or "")
-    except RuleError:
-        await message.answer(rv.request_closed(), reply_markup=menu)
+    except RuleError as error:
+        await message.answer(_refusal(error, rv.request_closed()), reply_markup=menu)
         return
     await message.answer(rv.answer_sent(), reply_markup=menu)
 
@@ -187,7 +194,11 @@ async def saved_reply(query: CallbackQuery, callback_data: SavedReplyCb, state: 
         await query.answer(rv.not_allowed(), show_alert=True)
         return
     await state.clear()
-    await helpdesk.staff_answer(request, query.from_user.id, _name(query), saved.text)
+    try:
+        await helpdesk.staff_answer(request, query.from_user.id, _name(query), saved.text)
+    except RuleError as error:
+        await query.answer(_refusal(error, rv.request_closed()), show_alert=True)
+        return
     await query.answer(rv.answer_sent())
 
 
@@ -215,8 +226,8 @@ async def transfer_to(query: CallbackQuery, callback_data: TransferToCb, helpdes
         return
     try:
         await helpdesk.transfer(request, query.from_user.id, target)
-    except RuleError:
-        await query.answer(rv.request_closed(), show_alert=True)
+    except RuleError as error:
+        await query.answer(_refusal(error, rv.request_closed()), show_alert=True)
         return
     locale = await helpdesk.locale_of(query.from_user.id)
     await query.answer(rv.transferred_done(target, locale)[:190])
@@ -229,7 +240,11 @@ async def block(query: CallbackQuery, callback_data: BlockCb, helpdesk: Helpdesk
     request = await _request_for_staff(query, callback_data.id, helpdesk)
     if request is None:
         return
-    await helpdesk.block_sender(request, query.from_user.id, _name(query))
+    try:
+        await helpdesk.block_sender(request, query.from_user.id, _name(query))
+    except RuleError as error:
+        await query.answer(_refusal(error, rv.request_closed()), show_alert=True)
+        return
     await query.answer(rv.blocked_done(), show_alert=True)
 
 

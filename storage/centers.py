@@ -10,7 +10,7 @@ from storage.database import Database, Row
 _CENTER_COLUMNS = (
     "c.id, c.slug, c.region, c.locality_id, l.name_kk AS locality_kk, l.name_ru AS locality_ru, c.name_kk, "
     "c.name_ru, c.address_kk, c.address_ru, c.hours_kk, c.hours_ru, c.phones, c.latitude, c.longitude, "
-    "c.services, c.is_sample, c.schedule, c.holidays"
+    "c.services, c.is_sample, c.schedule, c.holidays, c.notice, c.notice_until"
 )
 
 _FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
@@ -37,6 +37,8 @@ def _center(row: Row) -> Center:
         is_sample=bool(row["is_sample"]),
         schedule=row["schedule"],
         holidays=row["holidays"],
+        notice=row["notice"],
+        notice_until=row["notice_until"] or "",
     )
 
 

@@ -93,7 +93,8 @@ class CourseRepository:
         }
 
     async def groups(self, topic_id: int | None = None, center_ids: set[int] | None = None) -> list[CourseGroup]:
-        where, params = [], []
+        """Groups that still meet (a closed group is not offered), with their sessions not cancelled."""
+        where, params = ["g.closed_at IS NULL"], []
         if topic_id is not None:
             where.append("g.topic_id = ?")
             params.append(topic_id)
@@ -122,7 +123,9 @@ class CourseRepository:
         return [
             (row[0], datetime.fromisoformat(row[1]))
             for row in await self._db.fetch_all(
-                "SELECT id, starts_at FROM group_sessions WHERE group_id = ? ORDER BY starts_at", (group_id,)
+                "SELECT id, starts_at FROM group_sessions WHERE group_id = ? AND cancelled_at IS NULL "
+                "ORDER BY starts_at",
+                (group_id,),
             )
         ]
 
@@ -131,7 +134,8 @@ class CourseRepository:
             return {}
         marks = ",".join("?" * len(group_ids))
         rows = await self._db.fetch_all(
-            f"SELECT group_id, starts_at FROM group_sessions WHERE group_id IN ({marks}) ORDER BY starts_at",
+            f"SELECT group_id, starts_at FROM group_sessions WHERE group_id IN ({marks}) AND cancelled_at IS NULL "
+            "ORDER BY starts_at",
             group_ids,
         )
         found: dict[int, list[datetime]] = {}
@@ -237,8 +241,12 @@ class CourseRepository:
     # ---- reminders ----
 
     async def add_reminder(self, signup_id: int, session_id: int, user_id: int, kind: str, due: datetime) -> None:
+        """A pending reminder. Added again (a session moved back after a move had cancelled it), a cancelled one is
+        due again at `due`; a pending or sent one is left as it is."""
         await self._db.execute(
-            "INSERT OR IGNORE INTO reminders (signup_id, session_id, user_id, kind, due_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO reminders (signup_id, session_id, user_id, kind, due_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (signup_id, session_id, user_id, kind) DO UPDATE SET status = 'pending', "
+            "due_at = excluded.due_at WHERE reminders.status = 'cancelled'",
             (signup_id, session_id, user_id, kind, _iso(due)),
         )
 
@@ -251,7 +259,9 @@ class CourseRepository:
         rows = await self._db.fetch_all(
             "SELECT r.id, r.kind, r.user_id, r.signup_id, s.group_id, gs.starts_at FROM reminders r "
             "JOIN signups s ON s.id = r.signup_id JOIN group_sessions gs ON gs.id = r.session_id "
+            "JOIN course_groups g ON g.id = gs.group_id "
             "WHERE r.status = 'pending' AND r.due_at <= ? AND s.status = 'confirmed' "
+            "AND gs.cancelled_at IS NULL AND g.closed_at IS NULL "
             "AND EXISTS (SELECT 1 FROM consents c WHERE c.user_id = r.user_id AND c.purpose = 'reminders' "
             "AND c.withdrawn_at IS NULL) ORDER BY r.due_at",
             (_iso(now),),

@@ -51,7 +51,8 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # The tables where an erasure deletes or overwrites what names a person (texts, names, phones, Telegram ids).
 ERASURE_TABLES = (
     "help_requests", "request_messages", "request_notices", "signups", "reminders", "outbox", "fsm_states",
-    "consents", "chat_messages", "users", "audit_log", "blocked_senders", "staff_invites",
+    "consents", "chat_messages", "users", "audit_log", "blocked_senders", "staff_invites", "staff", "attendance",
+    "console_tokens", "console_sessions",
 )  # fmt: skip
 
 log = logging.getLogger(__name__)

@@ -98,7 +98,10 @@ class PrivacyRepository:
             ("DELETE FROM chat_messages WHERE chat_id = ?", (user_id,)),
             ("DELETE FROM outbox WHERE chat_id = ?", (user_id,)),
             ("UPDATE outbox SET about_user = NULL WHERE about_user = ?", (user_id,)),
-            ("DELETE FROM staff WHERE user_id = ?", (user_id,)),
+            ("DELETE FROM staff WHERE user_id = ?", (user_id,)),  # with the name and username kept for /staff
+            ("DELETE FROM console_tokens WHERE admin_id = ?", (user_id,)),
+            ("DELETE FROM console_sessions WHERE admin_id = ?", (user_id,)),
+            ("UPDATE attendance SET marked_by = 0 WHERE marked_by = ?", (user_id,)),
             ("UPDATE blocked_senders SET blocked_by = 0 WHERE blocked_by = ?", (user_id,)),
             ("UPDATE staff_invites SET used_by = NULL WHERE used_by = ?", (user_id,)),
             ("UPDATE staff_invites SET created_by = 0 WHERE created_by = ?", (user_id,)),

@@ -10,10 +10,30 @@ class StaffRepository:
     def __init__(self, connection: Database) -> None:
         self._db = connection
 
-    async def add(self, user_id: int, center_id: int) -> bool:
+    async def add(
+        self, user_id: int, center_id: int, first_name: str | None = None, username: str | None = None
+    ) -> bool:
+        """Makes the person staff of the center (True), or keeps them (False); the Telegram name and username they
+        have now, when known, are stored either way."""
         written = await self._db.execute(
-            "INSERT OR IGNORE INTO staff (user_id, center_id, added_at) VALUES (?, ?, ?)",
-            (user_id, center_id, self._db.clock.now_iso()),
+            "INSERT OR IGNORE INTO staff (user_id, center_id, added_at, first_name, username) VALUES (?, ?, ?, ?, ?)",
+            (user_id, center_id, self._db.clock.now_iso(), first_name or None, username or None),
+        )
+        if written.rowcount != 1 and (first_name or username):
+            await self._db.execute(
+                "UPDATE staff SET first_name = ?, username = ? WHERE user_id = ? AND center_id = ?",
+                (first_name or None, username or None, user_id, center_id),
+            )
+        return written.rowcount == 1
+
+    async def acted(self, user_id: int, center_id: int, first_name: str | None) -> bool:
+        """A staff member acts for the center now: their last action and their name as it is now are kept.
+        False when they are not (or no longer) its staff: the right is this row, read in the action's own
+        transaction."""
+        written = await self._db.execute(
+            "UPDATE staff SET last_active_at = ?, first_name = COALESCE(?, first_name) "
+            "WHERE user_id = ? AND center_id = ?",
+            (self._db.clock.now_iso(), first_name or None, user_id, center_id),
         )
         return written.rowcount == 1
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -30,17 +34,44 @@ SHARE_LOCATION = N_("📍 Send my location")
 CHOOSE_REGION = N_("🗺 Choose a region")
 MAIN_MENU = N_("🏠 Main menu")
 QUICK_EXIT = N_("🙈 Hide")
+# Staff only: their center's card, and their course groups.
+MY_CENTER = N_("🏢 My center")
+COURSE_GROUPS = N_("👥 Course groups")
 
 
-def main_menu() -> ReplyKeyboardMarkup:
+# Whether the person of the update being handled is staff (bot.telegram.middlewares.StaffMenuMiddleware sets it
+# for the update): every main_menu() of the update then carries the staff's row for them, none for anyone else.
+_staff_row: ContextVar[Callable[[], bool] | None] = ContextVar("staff_row", default=None)
+
+
+@contextmanager
+def staff_row_while(known: Callable[[], bool]) -> Iterator[None]:
+    """For the update being handled: `known()` says whether its person is staff (read when a menu is built, so a
+    change within the update, like an invite redeemed, shows at once)."""
+    token = _staff_row.set(known)
+    try:
+        yield
+    finally:
+        _staff_row.reset(token)
+
+
+def main_menu(staff: bool | None = None) -> ReplyKeyboardMarkup:
+    """The main menu, with a row of the staff's tools for staff: `staff` when the handler says so, else as known
+    for the update's person (staff_row_while; none outside an update)."""
+    if staff is None:
+        known = _staff_row.get()
+        staff = known() if known is not None else False
+    rows = [
+        [KeyboardButton(text=_(FIND_CENTER)), KeyboardButton(text=_(ASK_FOR_HELP))],
+        [KeyboardButton(text=_(ACADEMY)), KeyboardButton(text=_(PREMARITAL))],
+        [KeyboardButton(text=_(FAQ)), KeyboardButton(text=_(PROGRAMMES))],
+        [KeyboardButton(text=_(EMERGENCY))],
+        [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP)), KeyboardButton(text=_(QUICK_EXIT))],
+    ]
+    if staff:
+        rows.insert(3, [KeyboardButton(text=_(MY_CENTER)), KeyboardButton(text=_(COURSE_GROUPS))])
     return ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=_(FIND_CENTER)), KeyboardButton(text=_(ASK_FOR_HELP))],
-            [KeyboardButton(text=_(ACADEMY)), KeyboardButton(text=_(PREMARITAL))],
-            [KeyboardButton(text=_(FAQ)), KeyboardButton(text=_(PROGRAMMES))],
-            [KeyboardButton(text=_(EMERGENCY))],
-            [KeyboardButton(text=_(LANGUAGE)), KeyboardButton(text=_(HELP)), KeyboardButton(text=_(QUICK_EXIT))],
-        ],
+        keyboard=rows,
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=_("Choose an action or type a city"),

@@ -89,6 +89,8 @@ class CourseDesk:
                 raise RuleError("invalid")
             if signup.user_id == user_id:
                 raise RuleError("own")
+            if await self.courses.group(signup.group_id) is None:  # the group was closed: nothing to join
+                raise RuleError("invalid")
             await self._consent(user_id, reminders=True)  # the join offer says both
             await self.courses.join_partner(signup.id, user_id)
             joined = await self._signup(signup.id)
@@ -109,9 +111,16 @@ class CourseDesk:
                 raise RuleError("not yours")
             if signup.status == "cancelled":
                 raise RuleError("closed")
+            found = await self._live(signup.group_id)
+            if found is None:  # staff closed the group: everyone was told, and its roster is kept as it was
+                if not erased:
+                    raise RuleError("closed")
+                await self.courses.set_status(signup.id, "cancelled")  # but the person asked to be forgotten
+                await self.courses.cancel_reminders(signup.id)
+                return signup
             await self.courses.set_status(signup.id, "cancelled")
             await self.courses.cancel_reminders(signup.id)
-            group, topic = await self._group_and_topic(signup.group_id)
+            group, topic = found
             await self._tell_staff(signup, group, topic, "erased" if erased else "cancelled")
             for other in signup.people():
                 if other != user_id:
@@ -125,7 +134,11 @@ class CourseDesk:
         async with self.desk.transaction():
             due = await self.courses.due_reminders(moment)
             for item in due:
-                group, topic = await self._group_and_topic(item.group_id)
+                found = await self._live(item.group_id)
+                if found is None:  # closed meanwhile: nobody is reminded of it
+                    await self.courses.cancel_reminders(item.signup_id)
+                    continue
+                group, topic = found
                 center = await self.desk.centers.get(group.center_id)
                 assert center is not None
                 await self._tell(
@@ -139,7 +152,17 @@ class CourseDesk:
 
     # ---- inside (called within a transaction) ----
 
+    async def promote_waiting(self, group_id: int, moment: datetime) -> None:
+        """The waiting list takes the seats there are now, first come first served, each told (staff too)."""
+        await self._promote(group_id, moment)
+
+    async def tell(self, user_id: int, render: Callable[[str], str]) -> None:
+        """A message to one person, rendered in their language, through the outbox."""
+        await self._tell(user_id, render)
+
     async def _promote(self, group_id: int, moment: datetime) -> None:
+        if await self._live(group_id) is None:  # a closed group takes nobody from its waiting list
+            return
         group, topic = await self._group_and_topic(group_id)
         if group.has_started(moment):
             return
@@ -179,7 +202,18 @@ class CourseDesk:
                 text = cv.staff_signup(signup, topic, group, self.zone, target.locale, event)
                 await self.desk.enqueue(target, text, None, None, about_user=about)
 
+    async def _live(self, group_id: int) -> tuple[CourseGroup, Topic] | None:
+        """The group and its topic while it still meets; None once staff closed it (its sign-ups stay, so every
+        path from a sign-up must expect this)."""
+        group = await self.courses.group(group_id)
+        if group is None:
+            return None
+        topic = await self.courses.topic(group.topic_id)
+        assert topic is not None
+        return group, topic
+
     async def _group_and_topic(self, group_id: int) -> tuple[CourseGroup, Topic]:
+        """Of a group known to still meet (not closed)."""
         group = await self.courses.group(group_id)
         assert group is not None
         topic = await self.courses.topic(group.topic_id)

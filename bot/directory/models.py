@@ -65,6 +65,16 @@ class Center:
     locality_id: int = 0
     schedule: str = ""
     holidays: str = ""
+    notice: str = ""  # a temporary notice from the staff, shown at the top of the card while valid
+    notice_until: str = ""  # when it stops being shown (UTC ISO); "" while it stays until removed
+
+    def current_notice(self, now: datetime) -> str | None:
+        """The notice, while it is valid at `now` (an aware moment, any zone)."""
+        if not self.notice:
+            return None
+        if self.notice_until and now >= datetime.fromisoformat(self.notice_until):
+            return None
+        return self.notice
 
     def opening(self) -> Schedule | None:
         """The structured hours, when the registry gives them."""
@@ -125,7 +135,7 @@ def parse_centers_csv(text: str) -> ParseResult:
 
 
 def _parse_row(row: dict[str, str | None], errors: list[str]) -> Center | None:
-    value = {key: (row.get(key) or "").strip() for key in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)}
+    value = {key: _restore_cell((row.get(key) or "").strip()).strip() for key in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)}
     for column in CSV_COLUMNS:
         if column != "sample" and not value[column]:
             errors.append(f"{column}: empty")
@@ -189,33 +199,65 @@ def _split(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(";") if part.strip()]
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection): the export
+# writes such a cell with a leading apostrophe, which they show as text, and the import takes the apostrophe off.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A phones cell of +7 numbers only (digits, spaces, brackets, hyphens) is no formula: it stays as it is, importable.
+SAFE_PHONES = re.compile(r"^\+7[\d ()-]*(?:; ?\+7[\d ()-]*)*$")
+NOT_TEXT = {"phones", "latitude", "longitude"}  # written by us from checked values, not free text
+
+
+def neutralise_cell(value: str) -> str:
+    """A text cell as written to the CSV: one that a spreadsheet program would run as a formula gets a leading
+    apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _restore_cell(value: str) -> str:
+    """A cell as read from the CSV: the export's apostrophe before a formula character is taken off."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
 def centers_to_csv(centers: list[Center]) -> str:
+    """The registry as CSV, safe to open in a spreadsheet program (no cell is run as a formula); read back by
+    parse_centers_csv unchanged."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow((*CSV_COLUMNS, *OPTIONAL_COLUMNS))
+    columns = (*CSV_COLUMNS, *OPTIONAL_COLUMNS)
+    writer.writerow(columns)
     for center in centers:
+        row = _csv_row(center)
         writer.writerow(
             [
-                center.slug,
-                center.region,
-                center.locality_kk,
-                center.locality_ru,
-                center.name_kk,
-                center.name_ru,
-                center.address_kk,
-                center.address_ru,
-                center.hours_kk,
-                center.hours_ru,
-                "; ".join(center.phones),
-                f"{center.latitude:.6f}".rstrip("0").rstrip("."),
-                f"{center.longitude:.6f}".rstrip("0").rstrip("."),
-                ";".join(center.services),
-                "1" if center.is_sample else "0",
-                center.schedule,
-                center.holidays,
+                value
+                if column in NOT_TEXT and (column != "phones" or SAFE_PHONES.match(value))
+                else neutralise_cell(value)
+                for column, value in zip(columns, row, strict=True)
             ]
         )
     return buffer.getvalue()
+
+
+def _csv_row(center: Center) -> list[str]:
+    return [
+        center.slug,
+        center.region,
+        center.locality_kk,
+        center.locality_ru,
+        center.name_kk,
+        center.name_ru,
+        center.address_kk,
+        center.address_ru,
+        center.hours_kk,
+        center.hours_ru,
+        "; ".join(center.phones),
+        f"{center.latitude:.6f}".rstrip("0").rstrip("."),
+        f"{center.longitude:.6f}".rstrip("0").rstrip("."),
+        ";".join(center.services),
+        "1" if center.is_sample else "0",
+        center.schedule,
+        center.holidays,
+    ]
 
 
 @dataclass(frozen=True, slots=True)

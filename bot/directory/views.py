@@ -117,6 +117,8 @@ def centers_list(heading: str, found: Sequence[tuple[Center, float | None]], loc
 
 def center_card(center: Center, locale: str, now: datetime) -> str:
     lines = [f"<b>{escape(center.name(locale))}</b>"]
+    if notice := center.current_notice(now):  # the staff's temporary notice first, while it is valid
+        lines.append(f"📢 <b>{escape(notice)}</b>")
     if center.is_sample:
         lines.append(_("⚠️ <i>Sample data: not a real center's address or phone.</i>"))
     lines += [

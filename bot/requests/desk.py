@@ -29,6 +29,7 @@ from bot.requests.models import (
     StaffGroup,
 )
 from bot.requests.rules import check_transition, may_act
+from bot.staff_roster.rules import menu_role
 from bot.telegram.outbox import TOPIC_MARK, OutboxWorker
 from storage.centers import CenterRepository
 from storage.crisis import CrisisRepository
@@ -55,6 +56,33 @@ class Target:
     topic: bool = False
 
 
+class StaffSeen:
+    """Who is staff, as last read, for TTL: the main menu's staff row is decided from this on every update, not
+    from a query each time. Changed in this process (an invite redeemed) an entry is set at once; changed elsewhere
+    (another instance, the CLI, a removal) it is right again within TTL."""
+
+    TTL = timedelta(seconds=60)
+    MAX = 50_000  # people remembered; beyond, the expired ones are let go
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[bool, datetime]] = {}
+        self.misses = 0  # how many times the database was asked
+
+    def get(self, user_id: int, now: datetime) -> bool | None:
+        entry = self._seen.get(user_id)
+        return entry[0] if entry is not None and now < entry[1] else None
+
+    def put(self, user_id: int, staff: bool, now: datetime) -> None:
+        if len(self._seen) >= self.MAX:
+            self._seen = {key: entry for key, entry in self._seen.items() if now < entry[1]}
+            if len(self._seen) >= self.MAX:
+                self._seen.clear()
+        self._seen[user_id] = (staff, now + self.TTL)
+
+    def forget(self, user_id: int) -> None:
+        self._seen.pop(user_id, None)
+
+
 @dataclass
 class Helpdesk:
     db: Database
@@ -75,6 +103,7 @@ class Helpdesk:
         self.blocks = BlockRepository(self.db)
         self.crisis = CrisisRepository(self.db)
         self.stats = StatsRepository(self.db)
+        self.staff_seen = StaffSeen()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -108,6 +137,7 @@ class Helpdesk:
     async def block_sender(self, request: HelpRequest, actor_id: int, actor_name: str) -> None:
         async with self.transaction():
             current = await self._get(request.id)
+            await self._act_for(current.center_id, actor_id, actor_name)
             if current.user_id is not None:
                 await self.blocks.block(current.user_id, actor_id, current.id)
             await self.requests.audit(actor_id, current.id, "block")
@@ -159,6 +189,7 @@ class Helpdesk:
     async def staff_answer(self, request: HelpRequest, actor_id: int, actor_name: str, text: str) -> None:
         async with self.transaction():
             request = await self._get(request.id)  # as it is now, not as it was when the button was pressed
+            await self._act_for(request.center_id, actor_id, actor_name)
             if not request.is_open:
                 raise RuleError("closed")
             await self.requests.add_message(request.id, "staff", text, staff_id=actor_id)
@@ -175,6 +206,8 @@ class Helpdesk:
     async def add_note(self, request: HelpRequest, actor_id: int, actor_name: str, text: str) -> None:
         """An internal note: the center's other staff see it, the person never does."""
         async with self.transaction():
+            request = await self._get(request.id)
+            await self._act_for(request.center_id, actor_id, actor_name)
             await self.requests.add_message(request.id, "note", text, staff_id=actor_id)
             await self.requests.audit(actor_id, request.id, "note")
             for target in await self.targets(request.center_id):
@@ -186,6 +219,7 @@ class Helpdesk:
     async def transfer(self, request: HelpRequest, actor_id: int, to_center: Center) -> HelpRequest:
         async with self.transaction():
             current = await self._get(request.id)
+            await self._act_for(current.center_id, actor_id, None)
             if not current.is_open:
                 raise RuleError("closed")
             if current.center_id == to_center.id:
@@ -278,13 +312,17 @@ class Helpdesk:
             await self.requests.audit(created_by, None, "invite", str(center_id))
         return token
 
-    async def redeem_invite(self, token: str, user_id: int) -> Center | None:
-        """A valid, unused invite makes the person staff of its center; once."""
+    async def redeem_invite(
+        self, token: str, user_id: int, first_name: str | None = None, username: str | None = None
+    ) -> Center | None:
+        """A valid, unused invite makes the person staff of its center; once. Their Telegram name and username,
+        as they are now, are kept for the admins' staff list."""
         async with self.transaction():
             center_id = await self.invites.redeem(token, user_id)
             if center_id is None:
                 return None
-            await self.staff.add(user_id, center_id)
+            await self.staff.add(user_id, center_id, first_name, username)
+            self.staff_seen.put(user_id, True, self.clock.now())  # their menu shows the staff's row at once
             await self.requests.audit(user_id, None, "join", str(center_id))
             return await self.centers.get(center_id)
 
@@ -346,6 +384,28 @@ class Helpdesk:
         """The coordinators' numbers over every request (facts only: no text, no identity)."""
         return summarize(await self.stats.rows())
 
+    async def is_staff_cached(self, user_id: int, fresh: bool = False) -> bool:
+        """Whether the person is staff of a center or an admin, for the main menu's staff row: asked on every update
+        (bot.telegram.middlewares.StaffMenuMiddleware), so read from the database at most once a person per
+        StaffSeen.TTL (`fresh`: now). Never a right: every action checks the staff table itself."""
+        if user_id in self.admin_ids:
+            return True
+        now = self.clock.now()
+        known = None if fresh else self.staff_seen.get(user_id, now)
+        if known is None:
+            self.staff_seen.misses += 1
+            known = bool(await self.staff.centers_of(user_id))
+            self.staff_seen.put(user_id, known, now)
+        return known
+
+    def staff_known(self, user_id: int) -> bool:
+        """As last read by is_staff_cached, without a query (for a keyboard built during the update)."""
+        return user_id in self.admin_ids or bool(self.staff_seen.get(user_id, self.clock.now()))
+
+    async def menu_role(self, user_id: int) -> str:
+        """Which command menu the person gets: an admin's, a staff member's or everyone's."""
+        return menu_role(user_id in self.admin_ids, bool(await self.staff.centers_of(user_id)))
+
     async def locale_of(self, user_id: int) -> str:
         user = await self.users.get(user_id)
         return user.locale if user and user.locale else self.i18n.default_locale
@@ -359,9 +419,23 @@ class Helpdesk:
             text = rv.staff_notice(request, center, await self._first_text(request), None, target.locale)
             await self.enqueue(target, text, rv.staff_actions(request), request, notice=True)
 
+    async def _act_for(self, center_id: int, actor_id: int, actor_name: str | None) -> None:
+        """The actor's right to act for the center, read again inside the action's transaction: a staff member
+        removed a moment ago (bot.staff_roster) can no longer take or answer, however their press raced the
+        removal. For staff it also records the action (when, and their name as it is now)."""
+        if not await self.staff.acted(actor_id, center_id, actor_name) and actor_id not in self.admin_ids:
+            raise RuleError("not_allowed")
+
+    async def show_state(self, request: HelpRequest, event: Callable[[str], str | None]) -> None:
+        """Inside a transaction: every notice of the request shows its state, with `event(locale)` as the line
+        that says what happened."""
+        await self._refresh_notices(request, event)
+
     async def _change_status(self, request_id: int, status: str, actor_id: int, actor_name: str) -> HelpRequest:
-        """Checked against the stored status, so two staff pressing at once cannot both take it."""
+        """Checked against the stored status and the actor's right, so two staff pressing at once cannot both take
+        it, and a removed staff member cannot."""
         current = await self._get(request_id)
+        await self._act_for(current.center_id, actor_id, actor_name)
         check_transition(current.status, status)
         await self.requests.set_status(request_id, status, actor_id, actor_name)
         await self.requests.audit(actor_id, request_id, status)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n
 
+from bot.core import keyboards
 from bot.core.i18n import supported_locale
 from bot.telegram.throttle import RateLimit, Verdict
 from storage.centers import CenterRepository
@@ -76,3 +78,32 @@ class ThrottleMiddleware(BaseMiddleware):
             await update.callback_query.answer(text, show_alert=True)
         elif update.message is not None and update.message.chat.type == "private":
             await bot.send_message(update.message.chat.id, text)
+
+
+class StaffLookup(Protocol):
+    async def is_staff_cached(self, user_id: int, fresh: bool = False) -> bool: ...
+
+    def staff_known(self, user_id: int) -> bool: ...
+
+
+class StaffMenuMiddleware(BaseMiddleware):
+    """Whether the person writing privately is staff (or an admin), for the main menu's staff row: read through
+    the help desk's cache (Helpdesk.is_staff_cached: at most one query per person a minute; none for groups) and
+    kept for the update, so that every keyboards.main_menu() of its handler shows the row to staff only."""
+
+    def __init__(self, helpdesk: StaffLookup) -> None:
+        self._helpdesk = helpdesk
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: TgUser | None = data.get("event_from_user")
+        chat = data.get("event_chat")
+        if user is None or user.is_bot or chat is None or chat.type != "private":
+            return await handler(event, data)
+        await self._helpdesk.is_staff_cached(user.id)
+        with keyboards.staff_row_while(partial(self._helpdesk.staff_known, user.id)):
+            return await handler(event, data)

@@ -97,6 +97,9 @@ def test_migrate_then_import_export_and_links(tmp_path: Path) -> None:
     exported = tmp_path / "out.csv"
     assert run_bot("centers", "export", str(exported), cwd=tmp_path).returncode == 0
     assert exported.read_text(encoding="utf-8").count("\n") == 29
+    # What is exported (phones as +7 numbers, cells a spreadsheet would run neutralised) imports again unchanged.
+    back = run_bot("centers", "import", str(exported), cwd=tmp_path)
+    assert back.stdout.strip() == "imported 28 centers: 0 added, 28 updated", back.stderr
 
     links = run_bot("centers", "links", "--username", "@otbasy_bot", cwd=tmp_path).stdout.splitlines()
     assert len(links) == 28

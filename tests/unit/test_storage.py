@@ -187,3 +187,28 @@ async def test_units_of_work_cancelled_at_any_moment_leave_the_database_usable(d
         assert kept == outcomes.count("done")  # what was not committed left nothing behind
     else:  # a COMMIT sent to the server before the cancellation still counts, and the task reports it cancelled
         assert kept >= outcomes.count("done")
+
+
+async def test_erasure_reaches_the_staff_room_and_the_console(db: Database) -> None:
+    """What #12 stores about staff and admins (a name for /staff, console links and sessions, attendance marks)
+    goes with the rest of the person on /forget."""
+    from storage.privacy import PrivacyRepository
+    from tests.conftest import find_person_in, seed
+
+    await seed(db)
+    person, now = 8801, db.clock.now_iso()
+    center = await db.fetch_value("SELECT min(id) FROM centers")
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO staff (user_id, center_id, added_at, first_name, username) VALUES (?, ?, ?, ?, ?)",
+            (person, center, now, "Гульнара", "gulnara_psy"),
+        )
+        for table, column in (("console_tokens", "token_hash"), ("console_sessions", "session_hash")):
+            await db.execute(
+                f"INSERT INTO {table} ({column}, admin_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                (f"hash-{table}", person, now, now),
+            )
+    assert len(await find_person_in(db, person, ("Гульнара", "gulnara_psy"))) == 3
+    async with db.transaction():
+        await PrivacyRepository(db).erase_person(person)
+    assert await find_person_in(db, person, ("Гульнара", "gulnara_psy")) == []

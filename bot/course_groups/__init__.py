@@ -1,0 +1,1 @@
+"""Staff run their center's course groups from Telegram (/groups)."""
