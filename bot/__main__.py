@@ -114,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_bench_arguments(
         commands.add_parser("bench", help="measure the bot against a bare aiogram echo bot on real flows (figures)")
     )
+    scale = commands.add_parser("bench-scale", help="fill a fresh database like a big installation; time the commands")
+    scale.add_argument("--people", type=int, default=100_000, help="people stored (default: 100000)")
+    scale.add_argument("--requests", type=int, default=100_000, help="help requests over the past year (100000)")
+    scale.add_argument("--signups", type=int, default=5_000, help="course sign-ups across the groups (5000)")
+    scale.add_argument("--runs", type=int, default=20, help="times each command is timed (default: 20)")
+    scale.add_argument("--forget", type=int, default=5, help="people erased by /forget, one run each (default: 5)")
+    scale.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="postgresql://... (an existing, empty database); default: a temporary SQLite file",
+    )
+    scale.add_argument("--no-process", action="store_true", help="do not start the bot process on the data")
     return parser
 
 
@@ -156,6 +168,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.bench.run import bench_command
 
         return await bench_command(args)
+    if args.command == "bench-scale":
+        from bot.bench.scale import scale_command
+
+        return await scale_command(args, settings)
     if args.command == "migrate":
         return await cli.migrate_command(settings)
     if args.command == "faq":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.requests.models import HelpRequest, NewRequest, ThreadMessage
 from storage.database import Database, Row
+from storage.stats import seconds_to
 
 _COLUMNS = (
     "id, user_id, center_id, category, status, urgent, contact_method, contact_name, phone, locale, assignee_id, "
@@ -113,23 +114,27 @@ class RequestRepository:
     async def set_status(
         self, request_id: int, status: str, actor_id: int | None = None, actor_name: str | None = None
     ) -> None:
-        stamp = self._db.clock.now_iso()
+        """Taking stamps taken_at, any other status (resolved, spam, transferred) resolved_at; each with its
+        seconds from the request's arrival in the same statement (what /stats' medians read, storage.stats)."""
+        stamp, seconds = self._db.clock.now_iso(), seconds_to(self._db.dialect)
         if status == "in_progress":
             await self._db.execute(
-                "UPDATE help_requests SET status = ?, assignee_id = ?, taken_at = ?, last_actor = ? WHERE id = ?",
-                (status, actor_id, stamp, actor_name, request_id),
+                f"UPDATE help_requests SET status = ?, assignee_id = ?, taken_at = ?, take_seconds = {seconds}, "
+                "last_actor = ? WHERE id = ?",
+                (status, actor_id, stamp, stamp, actor_name, request_id),
             )
         else:
             await self._db.execute(
-                "UPDATE help_requests SET status = ?, resolved_at = ?, last_actor = ? WHERE id = ?",
-                (status, stamp, actor_name, request_id),
+                f"UPDATE help_requests SET status = ?, resolved_at = ?, resolve_seconds = {seconds}, last_actor = ? "
+                "WHERE id = ?",
+                (status, stamp, stamp, actor_name, request_id),
             )
 
     async def move(self, request_id: int, center_id: int) -> None:
         """A transfer: the request starts again as new at the other center."""
         await self._db.execute(
             "UPDATE help_requests SET center_id = ?, status = 'new', assignee_id = NULL, taken_at = NULL, "
-            "escalated_at = NULL, last_actor = NULL WHERE id = ?",
+            "take_seconds = NULL, escalated_at = NULL, last_actor = NULL WHERE id = ?",
             (center_id, request_id),
         )
 

@@ -50,7 +50,7 @@ class RosterRepository:
         """Every request of the center this person had taken and not closed goes back to the queue, untaken: one
         statement, so a take committed before it is returned too, and none after it can be theirs."""
         written = await self._db.execute(
-            "UPDATE help_requests SET status = 'new', assignee_id = NULL, taken_at = NULL, "
+            "UPDATE help_requests SET status = 'new', assignee_id = NULL, taken_at = NULL, take_seconds = NULL, "
             "last_actor = NULL "
             "WHERE center_id = ? AND assignee_id = ? AND status = 'in_progress' RETURNING id",
             (center_id, user_id),

@@ -47,3 +47,27 @@ def summarize(rows: list[RequestFacts]) -> Summary:
     summary.median_resolve_seconds = median(resolves) if resolves else None
     summary.mean_rating = sum(ratings) / len(ratings) if ratings else None
     return summary
+
+
+def summarize_counts(
+    by_center: list[tuple[int, str, int]],
+    by_category: list[tuple[str, str, int | None, int]],
+    median_take: float | None,
+    median_resolve: float | None,
+) -> Summary:
+    """The same numbers as `summarize`, from what the database counted (storage.stats.summary_facts): requests per
+    (center, status) and per (category, status, rating), and the median seconds to take and to resolve (spam left
+    out of those already). Spam is counted by status but never as help given: its ratings are left out here."""
+    summary = Summary(median_take_seconds=median_take, median_resolve_seconds=median_resolve)
+    for center_id, _status, requests in by_center:
+        summary.by_center[center_id] += requests
+    rating_sum = ratings = 0
+    for category, status, rating, requests in by_category:
+        summary.total += requests
+        summary.by_category[category] += requests
+        summary.by_status[status] += requests
+        if rating is not None and status != "spam":
+            rating_sum += rating * requests
+            ratings += requests
+    summary.mean_rating = rating_sum / ratings if ratings else None
+    return summary

@@ -16,7 +16,7 @@ from html import escape
 from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.admin.stats import Summary, summarize
+from bot.admin.stats import Summary, summarize_counts
 from bot.directory.models import Center, CrisisCenter
 from bot.requests import views as rv
 from bot.requests.models import (
@@ -382,7 +382,7 @@ class Helpdesk:
 
     async def summary(self) -> Summary:
         """The coordinators' numbers over every request (facts only: no text, no identity)."""
-        return summarize(await self.stats.rows())
+        return summarize_counts(*await self.stats.summary_facts())  # counted by the database, not row by row
 
     async def is_staff_cached(self, user_id: int, fresh: bool = False) -> bool:
         """Whether the person is staff of a center or an admin, for the main menu's staff row: asked on every update

@@ -172,3 +172,85 @@ async def test_a_block_outlives_the_blocked_persons_erasure(desk: Helpdesk, db: 
     assert again is not None and again.status == "spam"
     assert await desk.unblock(7, 42)  # an admin who knows the id can still lift it
     assert not await desk.blocks.is_blocked(7)
+
+
+async def _stored_seconds_match(db: Database) -> None:
+    """Each row's stored seconds are those of its stamps, NULL with them; /stats' numbers are the row-by-row ones."""
+    from bot.admin.stats import _seconds, summarize_counts
+
+    for row in await db.fetch_all(
+        "SELECT created_at, taken_at, resolved_at, take_seconds, resolve_seconds FROM help_requests"
+    ):
+        assert row["take_seconds"] == _seconds(row["created_at"], row["taken_at"])
+        assert row["resolve_seconds"] == _seconds(row["created_at"], row["resolved_at"])
+    stats = StatsRepository(db)
+    assert summarize_counts(*await stats.summary_facts()) == summarize(await stats.rows())
+
+
+async def test_the_stored_seconds_follow_a_take_a_resolve_spam_a_transfer_and_a_requeue(
+    desk: Helpdesk, db: Database
+) -> None:
+    from storage.staff_roster import RosterRepository
+
+    ids = [await submit(desk) for _ in range(7)]
+    home = await desk.centers.by_slug("astana-zhanuya")
+    other = next(center for center in await desk.centers.all() if center.id != home.id)  # type: ignore[union-attr]
+    clock, admin = db.clock, 42
+
+    async def act(step: str, number: int, after: timedelta) -> None:
+        clock.advance(after)
+        request = await desk.requests.get(ids[number])
+        if step == "transfer":
+            await desk.transfer(request, admin, other)  # type: ignore[arg-type]
+        else:
+            await getattr(desk, step)(request, admin, "Admin")
+
+    await act("take", 0, timedelta(minutes=5))
+    await act("resolve", 0, timedelta(hours=1))
+    await act("take", 1, timedelta(minutes=7))
+    await act("close_as_spam", 1, timedelta(hours=2))  # spam after a take: neither time counts as help
+    await act("take", 2, timedelta(minutes=3))
+    await act("transfer", 2, timedelta(minutes=1))  # starts again as new: its take is gone
+    await act("take", 3, timedelta(minutes=11))
+    clock.advance(timedelta(minutes=2))
+    assert await RosterRepository(db).requeue_taken_by(admin, home.id) == [ids[3]]  # type: ignore[union-attr]
+    await act("take", 4, timedelta(minutes=13))
+    await act("resolve", 4, timedelta(hours=5))
+    await act("take", 5, timedelta(minutes=17))  # held, not closed
+    await act("resolve", 6, timedelta(minutes=19))  # resolved without a take
+    await _stored_seconds_match(db)
+    taken = await db.fetch_all("SELECT id FROM help_requests WHERE take_seconds IS NOT NULL ORDER BY id")
+    assert [row[0] for row in taken] == [ids[0], ids[1], ids[4], ids[5]]
+    summary = await desk.summary()
+    assert summary.median_take_seconds is not None and summary.median_resolve_seconds is not None
+    assert await StatsRepository(db).fill_durations() == 0  # every write kept its seconds: nothing to fill
+
+
+async def test_rows_stored_before_the_seconds_are_filled_at_start_once(desk: Helpdesk, db: Database) -> None:
+    """Rows of a database older than migration 0018 (stamps, no seconds) get their seconds when the bot prepares
+    its database; two instances starting at once take turns, and a start with nothing missing writes nothing."""
+    import asyncio
+
+    from bot.settings import Settings
+    from storage.bootstrap import open_database
+
+    for number in range(6):
+        request = await desk.requests.get(await submit(desk))
+        db.clock.advance(timedelta(minutes=10 + number))
+        taken = await desk.take(request, 42, "Admin")  # type: ignore[arg-type]
+        db.clock.advance(timedelta(hours=number))
+        if number % 3:
+            await desk.resolve(taken, 42, "Admin")
+    await submit(desk)
+    async with db.transaction():
+        await db.execute("UPDATE help_requests SET take_seconds = NULL, resolve_seconds = NULL")
+    stats = StatsRepository(db)
+    assert (await stats.summary_facts())[2:] == (None, None)  # nothing to read until filled
+
+    settings = Settings(database_url=db.url)
+    first, second = await asyncio.gather(open_database(settings), open_database(settings))
+    await first.close()
+    await second.close()
+    await _stored_seconds_match(db)
+    assert (await stats.summary_facts())[2] is not None
+    assert await stats.fill_durations() == 0
