@@ -33,9 +33,12 @@ async def migrate_command(settings: Settings) -> int:
     db = await Database.open(settings.database_url)
     try:
         applied = await db.migrate()
+        filled = await StatsRepository(db).fill_durations()  # what migration 0018 leaves to the data
     finally:
         await db.close()
     print(f"applied {len(applied)} migration(s)" + (f": {applied}" if applied else "; the database is current"))
+    if filled:
+        print(f"filled the stored seconds to take and to resolve of {filled} earlier request(s)")
     return 0
 
 
