@@ -80,7 +80,17 @@ def main(argv: list[str]) -> int:
         # The bot migrates the database and loads the sample centers into an empty directory itself.
         return subprocess.call([str(PYTHON), "-m", "bot", *rest])
     ensure_test_servers()
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest])
+    return subprocess.call([str(PYTHON), "-m", "pytest", *parallel(rest), *rest])
+
+
+def parallel(args: list[str]) -> list[str]:
+    """One pytest worker per core the process may use (at most four), each taking whole test files, so that a
+    file's bot process and servers start once. Asking for workers yourself (-n) or `-p no:xdist` wins."""
+    if any(arg.startswith(("-n", "--numprocesses", "--dist")) or "no:xdist" in arg for arg in args):
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(4, cores)
+    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
 
 
 if __name__ == "__main__":
