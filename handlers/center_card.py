@@ -7,6 +7,7 @@ the button). The dialog's states take only plain typed text: commands and menu b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -330,13 +331,29 @@ async def typed_hours(message: Message, state: FSMContext, center_cards: CenterC
 
 @router.message(CardEditing.holidays, Typed())
 async def typed_holidays(message: Message, state: FSMContext, center_cards: CenterCardDesk, i18n: I18n) -> None:
+    today = center_cards.today()
+
+    def add(holidays: str, typed: str) -> str:
+        return rules.add_holidays(holidays, rules.parse_dates(typed, today), today)
+
+    await _add_typed(message, state, center_cards, i18n, "holidays", add)
+
+
+async def _add_typed(
+    message: Message,
+    state: FSMContext,
+    center_cards: CenterCardDesk,
+    i18n: I18n,
+    field: str,
+    add: Callable[[Any, str], Any],
+) -> None:
+    """Adds what was typed to a part of the draft (holidays, phones); a refusal keeps that part as it was."""
     center = await _open_typed(message, state, center_cards)
     if center is None:
         return
-    data, today = await state.get_data(), center_cards.today()
-    draft = data["cc_draft"]
+    data = await state.get_data()
     try:
-        draft["holidays"] = rules.add_holidays(draft["holidays"], rules.parse_dates(message.text or "", today), today)
+        data["cc_draft"][field] = add(data["cc_draft"][field], message.text or "")
         heading = ""
     except CardError as problem:
         heading = f"{views.error(problem)} {views.kept()}\n\n"
@@ -428,18 +445,7 @@ async def typed_notice_date(message: Message, state: FSMContext, center_cards: C
 
 @router.message(CardEditing.phones, Typed())
 async def typed_phone(message: Message, state: FSMContext, center_cards: CenterCardDesk, i18n: I18n) -> None:
-    center = await _open_typed(message, state, center_cards)
-    if center is None:
-        return
-    data = await state.get_data()
-    try:
-        data["cc_draft"]["phones"] = rules.add_phone(data["cc_draft"]["phones"], message.text or "")
-        heading = ""
-    except CardError as problem:
-        heading = f"{views.error(problem)} {views.kept()}\n\n"
-    await state.set_data(data)
-    text, markup = _screen(data, center, i18n.current_locale, center_cards)
-    await message.answer(heading + text, reply_markup=markup)
+    await _add_typed(message, state, center_cards, i18n, "phones", rules.add_phone)
 
 
 @router.callback_query(CardPhoneCb.filter())
