@@ -264,6 +264,15 @@ async def _open_sqlite(path: str, *, reader: bool) -> aiosqlite.Connection:
     return connection
 
 
+def _write_in_thread(connection: sqlite3.Connection, sql: str, params: Params) -> Written:
+    cursor = connection.execute(sql, params)
+    try:
+        rows = cursor.fetchall()  # first: with RETURNING, the row count grows as the rows are read
+        return Written(cursor.rowcount, rows)
+    finally:
+        cursor.close()
+
+
 class SqliteDatabase(Database):
     dialect = "sqlite"
 
@@ -320,9 +329,10 @@ class SqliteDatabase(Database):
             return await self._write(self._writer, sql, params)
 
     async def _write(self, connection: aiosqlite.Connection, sql: str, params: Params) -> Written:
-        async with connection.execute(sql, params) as cursor:
-            rows = list(await cursor.fetchall())
-            return Written(cursor.rowcount, rows)
+        # One trip to the connection's thread for the statement, its rows and its row count, where aiosqlite's
+        # cursor takes three (execute, fetchall, close): most updates write a few times, and each trip is a queue
+        # put and a wake-up of the loop. `_execute` is aiosqlite's own way of queueing work (the version is pinned).
+        return await connection._execute(_write_in_thread, connection._conn, sql, params)
 
     async def _read(self, connection: aiosqlite.Connection | None, sql: str, params: Params) -> list[Row]:
         # One call in the connection's thread: statement, rows and reset together. Run as separate calls, another
