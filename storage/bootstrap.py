@@ -22,7 +22,7 @@ COURSE_TOPICS = Path(SAMPLE_CSV).with_name("course_topics.json")
 
 async def open_database(settings: Settings) -> Database:
     """Migrated, and with what a migration leaves to the data filled in (the seconds of requests stored before
-    0018): a read of an empty index when nothing is missing."""
+    0018): one read when there is nothing to do."""
     db = await open_migrated(settings.database_url)
     try:
         if filled := await StatsRepository(db).fill_durations():

@@ -68,12 +68,14 @@ class RosterRepository:
     async def drop_pending_in_chat(self, chat_id: int, center_id: int) -> int:
         """Messages about the center's requests still waiting to go to this person's private chat are not sent.
         A row a sender has claimed and whose lease runs is left to it: deleting it would let the chat's next row
-        be claimed while it is on its way, out of order (storage.outbox.claim)."""
+        be claimed while it is on its way, out of order (storage.outbox.claim). What concerns a request the
+        person wrote themselves, as anyone may, still reaches them, but for the staff notice of it."""
         written = await self._db.execute(
             "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending' "
             "AND (claimed_until IS NULL OR claimed_until <= ?) "
-            "AND request_id IN (SELECT id FROM help_requests WHERE center_id = ?)",
-            (chat_id, self._db.clock.now_iso(), center_id),
+            "AND request_id IN (SELECT id FROM help_requests WHERE center_id = ?) "
+            "AND (notice = 1 OR request_id NOT IN (SELECT id FROM help_requests WHERE user_id = ?))",
+            (chat_id, self._db.clock.now_iso(), center_id, chat_id),
         )
         return written.rowcount
 

@@ -86,12 +86,14 @@ class StatsRepository:
 
     async def fill_durations(self) -> int:
         """Rows stored before the seconds were (migration 0018), or copied from a database that had not filled
-        them, get them: called where the bot prepares its database at start. A read through the partial index of
-        rows still to fill decides, so a start with nothing missing writes nothing; two instances starting at once
-        take turns on the writer lock, and the second finds nothing left. Returns the values filled (a row with
-        both stamps counts twice)."""
+        them, get them, and a stale value left by an older instance is cleared: called where the bot prepares its
+        database at start and by `migrate`. One read decides, so a start with nothing to do writes nothing; two
+        instances starting at once take turns on the writer lock, and the second finds nothing left. Returns the
+        values filled (a row with both stamps counts twice)."""
         missing = (
             "(take_seconds IS NULL AND taken_at IS NOT NULL) OR (resolve_seconds IS NULL AND resolved_at IS NOT NULL)"
+            # an instance still running the code before 0018 clears a stamp (a transfer) but not its seconds
+            " OR (take_seconds IS NOT NULL AND taken_at IS NULL)"
         )
         if await self._db.fetch_value(f"SELECT 1 FROM help_requests WHERE {missing} LIMIT 1") is None:
             return 0
@@ -103,6 +105,7 @@ class StatsRepository:
                     f"WHERE {column} IS NULL AND {stamp} IS NOT NULL"
                 )
                 filled += written.rowcount
+            await self._db.execute("UPDATE help_requests SET take_seconds = NULL WHERE taken_at IS NULL")
         return filled
 
     async def export_rows(self) -> list[tuple[object, ...]]:

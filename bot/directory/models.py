@@ -209,13 +209,14 @@ NOT_TEXT = {"phones", "latitude", "longitude"}  # written by us from checked val
 
 def neutralise_cell(value: str) -> str:
     """A text cell as written to the CSV: one that a spreadsheet program would run as a formula gets a leading
-    apostrophe."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    apostrophe; so does one that already looks like that (an apostrophe, then a formula character), so that the
+    import, taking one apostrophe off, gives back exactly what was written."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def _restore_cell(value: str) -> str:
-    """A cell as read from the CSV: the export's apostrophe before a formula character is taken off."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+    """A cell as read from the CSV: the one apostrophe the export put before a formula character is taken off."""
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def centers_to_csv(centers: list[Center]) -> str:

@@ -240,3 +240,7 @@ def test_the_centers_csv_runs_no_formula_and_reads_back_unchanged() -> None:
     # A phones cell that is not +7 numbers only is neutralised too (and refused by the import).
     odd = centers_to_csv([replace(center, phones=("+7 701 123 45 67", "=1+1"))])
     assert next(csv.DictReader(io.StringIO(odd)))["phones"].startswith("'")
+    # A value that already starts with an apostrophe before a formula character comes back as it was.
+    for address in ("'=x", "''=x", "'-1", "'plain"):
+        again = parse_centers_csv(centers_to_csv([replace(center, address_kk=address)]))
+        assert again.errors == [] and again.centers[0].address_kk == address, address

@@ -254,3 +254,20 @@ async def test_rows_stored_before_the_seconds_are_filled_at_start_once(desk: Hel
     await _stored_seconds_match(db)
     assert (await stats.summary_facts())[2] is not None
     assert await stats.fill_durations() == 0
+
+
+async def test_seconds_left_by_an_older_instance_without_their_stamp_are_cleared(desk: Helpdesk, db: Database) -> None:
+    """During a rolling upgrade an instance still on the code before 0018 transfers a request: taken_at is cleared,
+    take_seconds is not. The next start clears it, so the median never counts a take that was undone."""
+    request = await desk.requests.get(await submit(desk))
+    db.clock.advance(timedelta(minutes=30))
+    await desk.take(request, 42, "Admin")  # type: ignore[arg-type]
+    async with db.transaction():
+        await db.execute("UPDATE help_requests SET taken_at = NULL, status = 'new' WHERE id = ?", (request.id,))
+    stats = StatsRepository(db)
+    assert (await stats.summary_facts())[2] == 1800  # the undone take still counted
+
+    await stats.fill_durations()
+
+    assert (await stats.summary_facts())[2] is None
+    assert await db.fetch_value("SELECT take_seconds FROM help_requests WHERE id = ?", (request.id,)) is None

@@ -263,6 +263,24 @@ async def test_notices_still_waiting_for_the_leaver_are_dropped_but_not_a_claime
     assert await pending_to(db, COLLEAGUE) == colleague_rows
 
 
+async def test_an_answer_to_the_leavers_own_request_still_reaches_them(desk: Helpdesk, db: Database) -> None:
+    """A staff member may also ask their own center for help: the answer waiting for them is not a staff notice."""
+    here = await center_id(desk)
+    await desk.staff.add(STAFF_ID, here)
+    await desk.staff.add(COLLEAGUE, here)
+    own = await submit(desk, user_id=STAFF_ID)
+    now = db.clock.now_iso()
+    await db.execute(
+        "INSERT INTO outbox (chat_id, method, payload, request_id, next_attempt_at, created_at) "
+        "VALUES (?, 'sendMessage', '{}', ?, ?, ?)",
+        (STAFF_ID, own.id, now, now),
+    )
+
+    await RosterDesk(desk).remove(here, STAFF_ID, ADMIN_ID)
+
+    assert await pending_to(db, STAFF_ID) == [own.id]
+
+
 async def test_a_crowd_of_new_requests_racing_the_removal_leaves_nothing_waiting_for_the_leaver(
     desk: Helpdesk, db: Database
 ) -> None:
