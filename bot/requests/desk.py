@@ -322,7 +322,8 @@ class Helpdesk:
             if center_id is None:
                 return None
             await self.staff.add(user_id, center_id, first_name, username)
-            self.staff_seen.put(user_id, True, self.clock.now())  # their menu shows the staff's row at once
+            now = self.clock.now()  # their menu shows the staff's row at once, once it is true
+            self.db.after_commit(lambda: self.staff_seen.put(user_id, True, now))
             await self.requests.audit(user_id, None, "join", str(center_id))
             return await self.centers.get(center_id)
 
