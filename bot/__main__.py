@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer = centers.add_parser("import", help="upsert centers from a CSV file (all rows or none)")
     importer.add_argument("file", type=Path)
     importer.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
+    importer.add_argument(
+        "--overwrite-staff-edits",
+        action="store_true",
+        help="import even over the parts of cards staff changed in Telegram (/center) since the last import",
+    )
     exporter = centers.add_parser("export", help="write the directory as CSV")
     exporter.add_argument("file", type=Path, nargs="?", help="output file (default: standard output)")
     links = centers.add_parser("links", help="print every center's deep link for posters and QR codes")

@@ -293,6 +293,15 @@ async def _import(args: argparse.Namespace, repository: CenterRepository) -> int
     if _refused(args.file, parsed.errors):
         return 1
     existing = await repository.existing_slugs([center.slug for center in parsed.centers])
+    edited = await repository.staff_edits_since_import(sorted(existing))
+    if edited and not args.overwrite_staff_edits:
+        print(f"{args.file}: refused, nothing imported: staff changed these cards in Telegram since they were last "
+              "imported, and the file would overwrite that:", file=sys.stderr)  # fmt: skip
+        for slug, parts in edited.items():
+            print(f"  {slug}: {', '.join(parts)}", file=sys.stderr)
+        print("Export the directory (python -m bot centers export FILE), take their changes into your file and "
+              "import that; or pass --overwrite-staff-edits.", file=sys.stderr)  # fmt: skip
+        return 1
     new = len(parsed.centers) - len(existing)
     if args.dry_run:
         print(f"dry run: {len(parsed.centers)} valid rows; would add {new} and update {len(existing)}")

@@ -14,6 +14,7 @@ _CENTER_COLUMNS = (
 )
 
 _FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
+IMPORTED = "centers import"  # the audit row of each center an import wrote
 
 
 def _center(row: Row) -> Center:
@@ -130,8 +131,32 @@ class CenterRepository:
                         center.holidays,
                     ),
                 )
+                await self._db.execute(
+                    "INSERT INTO audit_log (actor_id, request_id, action, detail, created_at) "
+                    "VALUES (0, NULL, ?, ?, ?)",
+                    (IMPORTED, center.slug, now),
+                )
             await self._db.execute("DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)")
         return ImportSummary(inserted=len(centers) - len(existing), updated=len(existing))
+
+    async def staff_edits_since_import(self, slugs: list[str]) -> dict[str, list[str]]:
+        """For each of these centers, the parts of its card staff changed in Telegram (/center) since the card was
+        last imported: an import would overwrite them. The notice is not in the registry, so an import keeps it."""
+        if not slugs:
+            return {}
+        marks = ",".join("?" * len(slugs))
+        rows = await self._db.fetch_all(
+            "SELECT a.detail, a.action FROM audit_log a WHERE a.action LIKE 'center %' AND a.action != 'center notice' "
+            f"AND a.detail IN ({marks}) AND a.created_at > coalesce((SELECT max(i.created_at) FROM audit_log i "
+            "WHERE i.action = ? AND i.detail = a.detail), '') ORDER BY a.id",
+            (*slugs, IMPORTED),
+        )
+        edited: dict[str, list[str]] = {}
+        for slug, action in rows:
+            part = action.removeprefix("center ")
+            if part not in edited.setdefault(slug, []):
+                edited[slug].append(part)
+        return edited
 
     async def _locality_id(self, center: Center) -> int:
         await self._db.execute(

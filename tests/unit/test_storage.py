@@ -214,3 +214,38 @@ async def test_erasure_reaches_the_staff_room_and_the_console(db: Database) -> N
     async with db.transaction():
         await PrivacyRepository(db).erase_person(person)
     assert await find_person_in(db, person, ("Гульнара", "gulnara_psy")) == []
+
+
+async def test_an_import_does_not_silently_overwrite_what_staff_changed_in_telegram(db: Database, tmp_path) -> None:
+    """Staff keep their card current with /center; the operator's next registry import would put the old hours
+    back. It is refused, naming the center and the parts, unless the operator says to overwrite; after an import
+    the card counts as imported again."""
+    import argparse
+    from datetime import timedelta
+
+    from bot import cli
+    from bot.directory.models import centers_to_csv
+    from storage.center_card import CenterCardRepository
+
+    await load_sample_centers(db)
+    repository = CenterRepository(db)
+    center = (await repository.all())[0]
+    registry = tmp_path / "registry.csv"
+    registry.write_text(centers_to_csv([replace(center, hours_ru="Пн-Пт 10:00-17:00")]), encoding="utf-8")
+    db.clock.advance(timedelta(minutes=1))
+    async with db.transaction():  # what /center writes when staff confirm new hours
+        await CenterCardRepository(db).audit(42, "center hours", center.slug)
+        await CenterCardRepository(db).audit(42, "center notice", center.slug)  # kept by an import anyway
+
+    def args(overwrite: bool = False) -> argparse.Namespace:
+        return argparse.Namespace(file=registry, dry_run=False, overwrite_staff_edits=overwrite)
+
+    assert await repository.staff_edits_since_import([center.slug]) == {center.slug: ["hours"]}
+    assert await cli._import(args(), repository) == 1
+    assert (await repository.get(center.id)).hours_ru == center.hours_ru  # type: ignore[union-attr]
+
+    assert await cli._import(args(overwrite=True), repository) == 0
+    assert (await repository.get(center.id)).hours_ru == "Пн-Пт 10:00-17:00"  # type: ignore[union-attr]
+    db.clock.advance(timedelta(minutes=1))
+    assert await repository.staff_edits_since_import([center.slug]) == {}
+    assert await cli._import(args(), repository) == 0  # nothing changed by staff since
