@@ -14,7 +14,6 @@ _CENTER_COLUMNS = (
 )
 
 _FROM = "FROM centers c JOIN localities l ON l.id = c.locality_id"
-IMPORTED = "centers import"  # the audit row of each center an import wrote
 
 
 def _center(row: Row) -> Center:
@@ -103,14 +102,14 @@ class CenterRepository:
                 await self._db.execute(
                     "INSERT INTO centers (slug, region, locality_id, name_kk, name_ru, address_kk, address_ru, "
                     "hours_kk, hours_ru, phones, latitude, longitude, services, is_sample, updated_at, schedule, "
-                    "holidays) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "holidays, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (slug) DO UPDATE SET region = excluded.region, "
                     "locality_id = excluded.locality_id, name_kk = excluded.name_kk, name_ru = excluded.name_ru, "
                     "address_kk = excluded.address_kk, address_ru = excluded.address_ru, "
                     "hours_kk = excluded.hours_kk, hours_ru = excluded.hours_ru, phones = excluded.phones, "
                     "latitude = excluded.latitude, longitude = excluded.longitude, services = excluded.services, "
                     "is_sample = excluded.is_sample, updated_at = excluded.updated_at, "
-                    "schedule = excluded.schedule, holidays = excluded.holidays",
+                    "schedule = excluded.schedule, holidays = excluded.holidays, imported_at = excluded.imported_at",
                     (
                         center.slug,
                         center.region,
@@ -129,12 +128,8 @@ class CenterRepository:
                         now,
                         center.schedule,
                         center.holidays,
+                        now,
                     ),
-                )
-                await self._db.execute(
-                    "INSERT INTO audit_log (actor_id, request_id, action, detail, created_at) "
-                    "VALUES (0, NULL, ?, ?, ?)",
-                    (IMPORTED, center.slug, now),
                 )
             await self._db.execute("DELETE FROM localities WHERE id NOT IN (SELECT DISTINCT locality_id FROM centers)")
         return ImportSummary(inserted=len(centers) - len(existing), updated=len(existing))
@@ -146,10 +141,10 @@ class CenterRepository:
             return {}
         marks = ",".join("?" * len(slugs))
         rows = await self._db.fetch_all(
-            "SELECT a.detail, a.action FROM audit_log a WHERE a.action LIKE 'center %' AND a.action != 'center notice' "
-            f"AND a.detail IN ({marks}) AND a.created_at > coalesce((SELECT max(i.created_at) FROM audit_log i "
-            "WHERE i.action = ? AND i.detail = a.detail), '') ORDER BY a.id",
-            (*slugs, IMPORTED),
+            "SELECT a.detail, a.action FROM audit_log a JOIN centers c ON c.slug = a.detail "
+            "WHERE a.action LIKE 'center %' AND a.action != 'center notice' "
+            f"AND a.detail IN ({marks}) AND a.created_at > coalesce(c.imported_at, '') ORDER BY a.id",
+            slugs,
         )
         edited: dict[str, list[str]] = {}
         for slug, action in rows:
