@@ -366,15 +366,34 @@ async def _add_typed(
 async def remove_holiday(
     query: CallbackQuery, callback_data: CardHolidayCb, state: FSMContext, center_cards: CenterCardDesk, i18n: I18n
 ) -> None:
-    center = await _open(query, callback_data.center, center_cards)
-    if center is None or (data := await _draft(query, state, center.id, "holidays")) is None:
+    def remove(holidays: str) -> str:
+        return rules.remove_holiday(holidays, date.fromisoformat(callback_data.day))  # ValueError: a forged day
+
+    await _change_by_button(query, state, center_cards, i18n, callback_data.center, "holidays", remove)
+
+
+async def _change_by_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    center_cards: CenterCardDesk,
+    i18n: I18n,
+    center_id: int,
+    field: str,
+    change: Callable[[Any], Any],
+) -> None:
+    """Changes a part of the draft from a button (a holiday or a phone removed, a service turned on or off) and
+    shows it again; a refusal is answered on the button and changes nothing."""
+    center = await _open(query, center_id, center_cards)
+    if center is None or (data := await _draft(query, state, center.id, field)) is None:
         return
     try:
-        day = date.fromisoformat(callback_data.day)
+        data["cc_draft"][field] = change(data["cc_draft"][field])
+    except CardError as problem:
+        await query.answer(views.error(problem), show_alert=True)
+        return
     except ValueError:
         await query.answer(texts.button_gone(), show_alert=True)
         return
-    data["cc_draft"]["holidays"] = rules.remove_holiday(data["cc_draft"]["holidays"], day)
     await state.set_data(data)
     text, markup = _screen(data, center, i18n.current_locale, center_cards)
     await keyboards.edit_or_send(query, text, markup)
@@ -452,17 +471,10 @@ async def typed_phone(message: Message, state: FSMContext, center_cards: CenterC
 async def remove_phone(
     query: CallbackQuery, callback_data: CardPhoneCb, state: FSMContext, center_cards: CenterCardDesk, i18n: I18n
 ) -> None:
-    center = await _open(query, callback_data.center, center_cards)
-    if center is None or (data := await _draft(query, state, center.id, "phones")) is None:
-        return
-    try:
-        data["cc_draft"]["phones"] = rules.remove_phone(data["cc_draft"]["phones"], callback_data.index)
-    except CardError as problem:
-        await query.answer(views.error(problem), show_alert=True)
-        return
-    await state.set_data(data)
-    text, markup = _screen(data, center, i18n.current_locale, center_cards)
-    await keyboards.edit_or_send(query, text, markup)
+    def remove(phones: list[str]) -> list[str]:
+        return rules.remove_phone(phones, callback_data.index)
+
+    await _change_by_button(query, state, center_cards, i18n, callback_data.center, "phones", remove)
 
 
 # ---- address ----
@@ -523,17 +535,10 @@ async def _next_address(
 async def toggle_service(
     query: CallbackQuery, callback_data: CardServiceCb, state: FSMContext, center_cards: CenterCardDesk, i18n: I18n
 ) -> None:
-    center = await _open(query, callback_data.center, center_cards)
-    if center is None or (data := await _draft(query, state, center.id, "services")) is None:
-        return
-    try:
-        data["cc_draft"]["services"] = rules.toggle_service(data["cc_draft"]["services"], callback_data.code)
-    except CardError as problem:
-        await query.answer(views.error(problem), show_alert=True)
-        return
-    await state.set_data(data)
-    text, markup = _screen(data, center, i18n.current_locale, center_cards)
-    await keyboards.edit_or_send(query, text, markup)
+    def toggle(services: list[str]) -> list[str]:
+        return rules.toggle_service(services, callback_data.code)
+
+    await _change_by_button(query, state, center_cards, i18n, callback_data.center, "services", toggle)
 
 
 # ---- before and after, and saving ----
