@@ -18,7 +18,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from bot.center_card.models import CardError
 from bot.directory.models import SERVICES
 from bot.directory.schedule import DAYS, parse_schedule
-from bot.requests.rules import normalize_phone
+from bot.requests.rules import kazakh_number, mobile_format
 
 Day = list[int]
 Week = list[Day | None]
@@ -307,23 +307,11 @@ def last_day(until: str, zone: ZoneInfo) -> date | None:
 def normalize_center_phone(text: str) -> str | None:
     """Any valid Kazakh number: a mobile as +7 7XX XXX XX XX, a landline as libphonenumber writes it
     (+7 7172 12 34 56); None for anything else."""
-    digits = _PHONE_DIGITS.sub("", text)
-    if len(digits) not in (10, 11) or len(text) > 40:
-        return None
-    try:
-        number = phonenumbers.parse(digits, "KZ")
-    except phonenumbers.NumberParseException:
-        return None
-    if not (
-        number.country_code == 7
-        and phonenumbers.is_valid_number(number)
-        and phonenumbers.region_code_for_number(number) == "KZ"
-    ):
+    number = kazakh_number(text) if len(text) <= 40 else None
+    if number is None:
         return None
     if phonenumbers.number_type(number) == PhoneNumberType.MOBILE:
-        mobile = normalize_phone(digits)
-        if mobile is not None:
-            return mobile
+        return mobile_format(number)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 

@@ -57,6 +57,17 @@ def is_urgent(category: str, text: str) -> bool:
 def normalize_phone(text: str) -> str | None:
     """A Kazakh mobile number as +7 7XX XXX XX XX, from '87011234567', '+7 (701) 123-45-67' or '7011234567'.
     Which numbers are mobile in Kazakhstan is libphonenumber's knowledge (its ranges follow the operators')."""
+    number = kazakh_number(text)
+    if number is None or phonenumbers.number_type(number) not in (
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None
+    return mobile_format(number)
+
+
+def kazakh_number(text: str) -> phonenumbers.PhoneNumber | None:
+    """A valid Kazakh number of any kind, from what was typed; None for anything else."""
     digits = PHONE_DIGITS.sub("", text)  # only the digits: no letters read as digits, no extensions
     if len(digits) not in (10, 11):
         return None
@@ -68,9 +79,12 @@ def normalize_phone(text: str) -> str | None:
         number.country_code == 7
         and phonenumbers.is_valid_number(number)
         and phonenumbers.region_code_for_number(number) == "KZ"
-        and phonenumbers.number_type(number) in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
     ):
         return None
+    return number
+
+
+def mobile_format(number: phonenumbers.PhoneNumber) -> str:
     national = str(number.national_number)
     return f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
 
