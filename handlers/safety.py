@@ -105,9 +105,7 @@ async def forget_command(message: Message, state: FSMContext) -> None:
 
 
 @router.callback_query(ForgetCb.filter())
-async def forget(
-    query: CallbackQuery, callback_data: ForgetCb, privacy: PrivacyDesk, state: FSMContext, chat_log: ChatLog
-) -> None:
+async def forget(query: CallbackQuery, callback_data: ForgetCb, privacy: PrivacyDesk, state: FSMContext) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -119,5 +117,4 @@ async def forget(
     text = pv.forgotten()  # rendered before the erasure, in the language the person chose
     await privacy.forget(query.from_user.id)
     await keyboards.remove_inline_buttons(query.message)
-    await query.message.answer(text, reply_markup=ReplyKeyboardRemove())
-    await chat_log.forget_chat(query.from_user.id)  # the two messages just sent were logged: not kept either
+    await query.message.answer(text, reply_markup=ReplyKeyboardRemove())  # not logged: they are stored no more

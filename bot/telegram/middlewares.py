@@ -37,11 +37,11 @@ class RepositoryMiddleware(BaseMiddleware):
         data["users"] = self._users
         data["centers"] = self._centers
         data["chat_log"] = self._chat_log
-        if isinstance(event, Update) and event.message is not None and event.message.chat.type == "private":
-            await self._chat_log.record(event.message.chat.id, event.message.message_id)
         telegram_user: TgUser | None = data.get("event_from_user")
         if telegram_user is not None and not telegram_user.is_bot:
             data["user"] = await self._users.touch(telegram_user.id)
+        if isinstance(event, Update) and event.message is not None and event.message.chat.type == "private":
+            await self._chat_log.record(event.message.chat.id, event.message.message_id)  # after touch: stored
         return await handler(event, data)
 
 

@@ -124,3 +124,48 @@ def test_one_sql_for_both_databases() -> None:
     assert to_postgres("INSERT OR IGNORE INTO t (a) VALUES (?) RETURNING a") == (
         "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING RETURNING a"
     )
+
+
+async def test_a_message_logged_by_one_instance_while_another_erases_the_person_leaves_no_row(
+    instances: list[Database],
+) -> None:
+    """One instance erases the person (/forget) while another's outbox sends them a message: the record waits
+    for its turn to write, after the erasure, then finds no one, and no row names the person's chat."""
+    from storage.chat_log import ChatLog
+    from storage.privacy import PrivacyRepository
+    from storage.users import UserRepository
+
+    erasing, sending = instances[0], instances[1]
+    person = 8803
+    await UserRepository(sending).touch(person)
+    await ChatLog(sending).record(person, 1)
+    erased, finish = asyncio.Event(), asyncio.Event()
+
+    async def erase() -> None:
+        async with erasing.transaction():
+            await PrivacyRepository(erasing).erase_person(person)
+            erased.set()
+            await finish.wait()
+
+    erasure = asyncio.create_task(erase())
+    await erased.wait()
+    late = asyncio.create_task(ChatLog(sending).record(person, 2))
+    try:
+        await waiting_for_a_lock(sending)
+    finally:
+        finish.set()
+        await asyncio.gather(erasure, late)
+    assert await sending.fetch_value("SELECT count(*) FROM chat_messages WHERE chat_id = ?", (person,)) == 0
+
+
+async def waiting_for_a_lock(db: Database) -> None:
+    """On PostgreSQL, until a backend waits for a lock (the writers' turn). SQLite's waiting writer is in a thread
+    of the other connection, out of sight: it has a moment to start."""
+    if db.dialect == "sqlite":
+        await asyncio.sleep(0.1)
+        return
+    async with asyncio.timeout(10):
+        while not await db.fetch_value(  # noqa: ASYNC110 -- another connection's wait: no event of ours
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        ):
+            await asyncio.sleep(0.01)

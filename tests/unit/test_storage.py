@@ -216,6 +216,24 @@ async def test_erasure_reaches_the_staff_room_and_the_console(db: Database) -> N
     assert await find_person_in(db, person, ("Гульнара", "gulnara_psy")) == []
 
 
+async def test_a_message_sent_after_the_erasure_is_not_logged(db: Database) -> None:
+    """The outbox may have a message to the person in hand as /forget erases them: it goes out after the erasure,
+    and the chat log must not keep its id (it names the person's chat). Several instances: test_instances.py."""
+    from storage.chat_log import ChatLog
+    from storage.privacy import PrivacyRepository
+
+    person, log = 8802, ChatLog(db)
+    await UserRepository(db).touch(person)
+    await log.record(person, 1)
+    async with db.transaction():
+        await PrivacyRepository(db).erase_person(person)
+    await log.record(person, 2)
+    assert await db.fetch_value("SELECT count(*) FROM chat_messages WHERE chat_id = ?", (person,)) == 0
+    await UserRepository(db).touch(person)  # they come back: a new person to the bot, logged again
+    await log.record(person, 3)
+    assert await db.fetch_value("SELECT count(*) FROM chat_messages WHERE chat_id = ?", (person,)) == 1
+
+
 async def test_an_import_does_not_silently_overwrite_what_staff_changed_in_telegram(db: Database, tmp_path) -> None:
     """Staff keep their card current with /center; the operator's next registry import would put the old hours
     back. It is refused, naming the center and the parts, unless the operator says to overwrite; after an import
