@@ -7,8 +7,6 @@ import concurrent.futures
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from bot.localapi.people import LocalUser
 from bot.localapi.server import LocalBotApi
 from storage.database import Database, open_migrated
+from tests import forks
 from tests.servers import Postgres, Redis, ServerUnavailable, start_postgres, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,24 +127,18 @@ async def api() -> AsyncIterator[LocalBotApi]:
 class BotProcess:
     """`python -m bot` in a child process, pointed at the local server; start, stop and restart it."""
 
-    def __init__(self, api: LocalBotApi, workdir: Path, env: dict[str, str]) -> None:
+    def __init__(self, api: LocalBotApi, workdir: Path, env: dict[str, str], fresh: bool = False) -> None:
         self.api = api
         self.workdir = workdir
         self.env = env
-        self.process: subprocess.Popen[bytes] | None = None
+        self.fresh = fresh  # a fresh interpreter instead of a fork of one that has imported the bot (tests/forks.py)
+        self.process: forks.Process | None = None
         self.log_path = workdir / "bot.log"
         self.database = workdir / "bot.db"
 
     async def start(self) -> None:
         started_before = self._started()
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: ASYNC220 -- the bot lives on beside the test; nothing waits
-                [sys.executable, "-m", "bot"],
-                cwd=self.workdir,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        self.process = forks.start([], self.workdir, self.env, self.log_path, fresh=self.fresh)
         for _ in range(300):
             if self._started() > started_before:
                 return
@@ -174,13 +167,9 @@ class BotProcess:
 
     async def cli(self, *args: str) -> str:
         """An operator's subcommand against the same database, while the bot runs."""
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *args, cwd=self.workdir, env=self.env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
-        output, _ = await asyncio.wait_for(process.communicate(), 60)
-        assert process.returncode == 0, output.decode()
-        return output.decode()
+        result = await forks.run_async(list(args), self.workdir, self.env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout + result.stderr
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
@@ -217,10 +206,12 @@ def bot_environment(api: LocalBotApi, workdir: Path, **extra: str) -> dict[str, 
 async def bot_process(
     api: LocalBotApi, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> AsyncIterator[BotProcess]:
-    """One bot process for a test module (starting one costs seconds); each test talks as new people.
-    A module's BOT_ENV dict adds settings (e.g. ADMIN_IDS)."""
+    """One bot process for a test module (a fork of one that has imported the bot: tests/forks.py); each test
+    talks as new people. A module's BOT_ENV dict adds settings (e.g. ADMIN_IDS); FRESH_INTERPRETER = True starts
+    `python -m bot` in a new interpreter instead."""
     workdir = tmp_path_factory.mktemp("bot")
-    process = BotProcess(api, workdir, bot_environment(api, workdir, **getattr(request.module, "BOT_ENV", {})))
+    env = bot_environment(api, workdir, **getattr(request.module, "BOT_ENV", {}))
+    process = BotProcess(api, workdir, env, fresh=getattr(request.module, "FRESH_INTERPRETER", False))
     await process.start()
     yield process
     if process.process is not None:

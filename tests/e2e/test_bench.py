@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests import forks
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = r"^{name}\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$"
@@ -15,14 +15,7 @@ ROW = r"^{name}\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+
 def test_bench_with_three_people_prints_both_rows_the_ratios_and_the_targets(tmp_path: Path) -> None:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "TELEGRAM_"))}
     environment.update(PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "bench", "--people", "3", "--rounds", "1"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = forks.run(["bench", "--people", "3", "--rounds", "1"], tmp_path, environment, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     output = result.stdout
     echo = re.search(ROW.format(name="echo"), output, re.MULTILINE)

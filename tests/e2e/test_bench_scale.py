@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests import forks
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMING = r"^  {name}.*runs +{runs} +p50 +[\d.]+ +p95 +[\d.]+ +max +[\d.]+ ms"
@@ -17,14 +17,7 @@ def test_bench_scale_fills_what_was_asked_and_prints_every_timing(tmp_path: Path
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "TELEGRAM_"))}
     environment.update(PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
     command = ["--people", "300", "--requests", "300", "--signups", "50", "--runs", "3", "--forget", "2"]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "bench-scale", *command],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = forks.run(["bench-scale", *command], tmp_path, environment, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     output = result.stdout
     assert re.search(r"^Generated in [\d.]+ s: .*rows made [\d.]+ s, written [\d.]+ s", output, re.MULTILINE), output

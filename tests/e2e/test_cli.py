@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bot.directory.models import SAMPLE_CSV
 from bot.settings import ConfigError, load_settings
 from storage.database import available_migrations
+from tests import forks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,14 +20,7 @@ def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "TELEGRAM_"))}
     environment.update(PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{cwd / 'cli.db'}", LOG_LEVEL="WARNING")
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return forks.run(list(args), cwd, environment)
 
 
 def test_settings_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -119,7 +112,6 @@ def test_import_with_errors_changes_nothing(tmp_path: Path) -> None:
 
 
 async def test_links_ask_the_bot_api_for_the_username(tmp_path: Path) -> None:
-    import asyncio
 
     from bot.localapi.server import LocalBotApi
 
@@ -134,15 +126,11 @@ async def test_links_ask_the_bot_api_for_the_username(tmp_path: Path) -> None:
             BOT_TOKEN=api.token,
             TELEGRAM_API_URL=api.base_url,
         )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "centers", "links", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+        result = await forks.run_async(["centers", "links"], tmp_path, env)
     finally:
         await api.stop()
-    assert process.returncode == 0, stderr.decode()
-    assert "astana-zhanuya\thttps://t.me/otbasy_demo_bot?start=c_astana-zhanuya" in stdout.decode().splitlines()
+    assert result.returncode == 0, result.stderr
+    assert "astana-zhanuya\thttps://t.me/otbasy_demo_bot?start=c_astana-zhanuya" in result.stdout.splitlines()
 
 
 def test_groups_import_all_or_nothing(tmp_path: Path) -> None:

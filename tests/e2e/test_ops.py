@@ -20,6 +20,7 @@ def free_port() -> int:
 
 HEALTH_PORT = free_port()
 BOT_ENV = {"HEALTH_PORT": str(HEALTH_PORT), "LOG_FORMAT": "json"}
+FRESH_INTERPRETER = True  # `python -m bot` as a service starts it: from a new interpreter, not a fork (tests/forks.py)
 NAME = "Гүлнар"  # the person's name: in no log line and no metric
 
 
