@@ -10,6 +10,7 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -71,7 +72,13 @@ class Postgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        self.process.terminate()
+        """An immediate shutdown (SIGQUIT to the postmaster): the data is thrown away, and a smart shutdown (what
+        SIGTERM asks) would wait for every client still connected."""
+        try:
+            postmaster = int((self.folder / "pgdata" / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGQUIT)
+        except (OSError, ValueError, IndexError):
+            self.process.terminate()
         try:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
@@ -80,11 +87,20 @@ class Postgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _memory_folder() -> str | None:
+    """/dev/shm where it has room: a run makes a database per test (about 8 MB and 300 files each), and making
+    and removing them in memory is several times as fast as on disk. Elsewhere the system's temporary folder."""
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage("/dev/shm").free > 8 * 2**30:
+            return "/dev/shm"
+    return None
+
+
 def start_postgres() -> Postgres:
     prefix, uid, gid = _as_postgres_user()
     initdb, postgres = _postgres_bin("initdb"), _postgres_bin("postgres")
     # Its own folder under the system's temporary folder: pytest's is private to root, where 'postgres' cannot go.
-    folder = Path(tempfile.mkdtemp(prefix="otbasy-postgres-"))
+    folder = Path(tempfile.mkdtemp(prefix="otbasy-postgres-", dir=_memory_folder()))
     data = folder / "pgdata"
     data.mkdir()
     if uid is not None and gid is not None:
