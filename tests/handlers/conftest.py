@@ -35,7 +35,7 @@ from storage.bootstrap import ensure_centers, ensure_courses
 from storage.commissioners import CommissionerRepository
 from storage.crisis import CrisisRepository
 from storage.database import Database, open_migrated
-from tests.conftest import new_postgres_database
+from tests.conftest import new_postgres_database, new_sqlite_database
 
 BOT_ID = 123456
 ADMIN_ID = 700001
@@ -243,7 +243,7 @@ async def world(
     for key in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "MESSAGE_BURST"):
         monkeypatch.delenv(key, raising=False)
     if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'handlers.db'}"
+        database_url = f"sqlite:///{await new_sqlite_database(tmp_path / 'handlers.db', seeded=True)}"
     else:
         database_url = await new_postgres_database(request.getfixturevalue("postgres_server"), seeded=True)
     settings = Settings(
