@@ -510,8 +510,8 @@ async def test_a_stale_confirm_shows_the_card_again_and_writes_nothing(world: Wo
 
 async def test_a_crowd_of_confirms_loses_nothing_and_overwrites_nothing(world: World) -> None:
     """200 confirms at once through the desk: 6 fields, each raced for by about 33 people from the same
-    before-state: exactly one per field lands, the rest are told it is stale; then 200 holiday additions that
-    try again on a stale answer, as a person would, all land."""
+    before-state: exactly one per field lands, the rest are told it is stale; then 100 holiday additions that
+    try again on a stale answer, as a person would, land until the card holds as many as it may."""
     desk: CenterCardDesk = world.dispatcher["center_cards"]
     zhanuya = await center(world, ZHANUYA)
     staff_ids = list(range(9000, 9200))
@@ -565,11 +565,12 @@ async def test_a_crowd_of_confirms_loses_nothing_and_overwrites_nothing(world: W
                 assert error.code in ("unchanged", "too_many_holidays")  # holds as many holidays as it may
                 return error.code
 
-    outcomes = await asyncio.gather(*(add_holiday(number, user_id) for number, user_id in enumerate(staff_ids)))
+    adders = staff_ids[:100]  # each stale answer is tried again: the work grows with the square of the crowd
+    outcomes = await asyncio.gather(*(add_holiday(number, user_id) for number, user_id in enumerate(adders)))
     # Every addition lands until the card holds HOLIDAYS_MAX upcoming holidays, and not one more.
     upcoming = rules.upcoming_holidays((await center(world, ZHANUYA)).holidays, NOW.date())
     assert len(upcoming) == rules.HOLIDAYS_MAX
-    assert outcomes.count("too_many_holidays") >= 200 - rules.HOLIDAYS_MAX
+    assert outcomes.count("too_many_holidays") >= len(adders) - rules.HOLIDAYS_MAX
     assert len(await audit_rows(world)) == 6 + outcomes.count("landed")
 
 
