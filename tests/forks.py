@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT = 60  # seconds for a subcommand
@@ -80,7 +81,9 @@ def start(
             )
     process = _context().Process(target=_run, args=(args, str(cwd), dict(env), str(output), str(errors)), daemon=True)
     process.start()
-    return Forked(process)
+    forked = Forked(process)
+    _STARTED.append(forked)
+    return forked
 
 
 def run(
@@ -119,6 +122,17 @@ def _finished(
     return subprocess.CompletedProcess(["python", "-m", "bot", *args], process.wait(), read(out), read(err))
 
 
+_STARTED: list[Forked] = []
+
+
+@atexit.register
+def _kill_the_rest() -> None:
+    """A child a failed test left running is killed when the test process ends (multiprocessing would send it
+    SIGTERM and wait for it without a bound)."""
+    for forked in _STARTED:
+        forked.kill()
+
+
 def _can_fork() -> bool:
     return "forkserver" in multiprocessing.get_all_start_methods()
 
@@ -141,11 +155,12 @@ def _run(args: list[str], cwd: str, env: dict[str, str], output: str, errors: st
         os.dup2(opened, fd)
         os.close(opened)
     unbuffered = bool(env.get("PYTHONUNBUFFERED"))
-    sys.stdout = _stream(1, sys.stdout, unbuffered, "strict")
-    sys.stderr = _stream(2, sys.stderr, True, "backslashreplace")
+    sys.stdout = _stream(1, sys.stdout, unbuffered, line_buffered=False, errors="strict")
+    sys.stderr = _stream(2, sys.stderr, unbuffered, line_buffered=True, errors="backslashreplace")
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
+    time.tzset()  # TZ, as a new interpreter reads it
     extra = [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part]
     sys.path[:] = [cwd, *extra, *(entry for entry in sys.path if entry and entry not in extra and entry != cwd)]
     sys.argv[:] = ["-m", *args]
@@ -156,10 +171,11 @@ def _run(args: list[str], cwd: str, env: dict[str, str], output: str, errors: st
         atexit._run_exitfuncs()
 
 
-def _stream(fd: int, like: io.TextIOBase, write_through: bool, errors: str) -> io.TextIOWrapper:
-    """A text stream on `fd` with the encoding a fresh interpreter gives a file (the fork server's own)."""
+def _stream(fd: int, like: TextIO, unbuffered: bool, line_buffered: bool, errors: str) -> io.TextIOWrapper:
+    """A text stream on `fd` as a new interpreter makes it for a file: unbuffered with PYTHONUNBUFFERED, else
+    stdout in blocks and stderr by lines; the encoding is the fork server's own, which a new one would pick too."""
     raw = io.FileIO(fd, "w", closefd=False)
-    buffered = io.BufferedWriter(raw)
-    return io.TextIOWrapper(
-        buffered, encoding=getattr(like, "encoding", None) or "utf-8", errors=errors, write_through=write_through
-    )
+    encoding = getattr(like, "encoding", None) or "utf-8"
+    if unbuffered:
+        return io.TextIOWrapper(raw, encoding=encoding, errors=errors, write_through=True)  # type: ignore[type-var]
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, line_buffering=line_buffered)
