@@ -15,8 +15,9 @@ class ChatLog:
 
     async def record(self, chat_id: int, message_id: int) -> None:
         """Only while the person is stored: a message that goes out as /forget erases them (the outbox had it in
-        hand already) leaves no row behind. Writes run one at a time (on PostgreSQL across instances too), so
-        the erasure is either all before this one or all after it."""
+        hand already) leaves no row behind. Writes run one at a time (on PostgreSQL across instances too, and at
+        READ COMMITTED this statement reads what was committed before its turn came), so the erasure is either
+        all before it or all after it."""
         await self._db.execute(
             "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, at) SELECT ?, ?, ? FROM users WHERE id = ?",
             (chat_id, message_id, self._db.clock.now_iso(), chat_id),
