@@ -10,19 +10,15 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.console import rules
 from bot.localapi.people import LocalUser, message_text
 from bot.localapi.server import LocalBotApi
-from tests.browser.test_playground import CHROMIUM, CHROMIUM_FLAGS, async_playwright, free_port
+from tests.browser.chromium import chromium, needs_chromium, screenshot_on_failure
 from tests.conftest import BotProcess, PersonFactory, choose_language
 from tests.e2e.flows import make_admin, send_request
+from tests.servers import free_port
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or async_playwright is None,
-    reason="no Chromium here (Debian's chromium package; dev.py test installs it where it can)",
-)
+pytestmark = needs_chromium
 
 ADMIN_ID = 910_001
 PORT = free_port()
@@ -58,11 +54,10 @@ async def test_the_console_in_the_browser(
     await choose_language(citizen, "ru")
     await send_request(citizen, "astana-zhanuya", SECRET, "Психологическая помощь")
     link = await ask_for_link(admin)
-    async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    async with chromium() as browser:
         context = await browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         page = await context.new_page()
-        try:
+        async with screenshot_on_failure(page, tmp_path):
             # No page without a session.
             for path in ("/", "/network", "/requests", "/courses", "/downloads", "/downloads/requests.csv"):
                 response = await page.goto(BASE + path)
@@ -142,10 +137,3 @@ async def test_the_console_in_the_browser(
             assert "Вы вышли из консоли" in await page.content()
             response = await page.goto(f"{BASE}/network")
             assert response is not None and response.status == 401
-        except Exception:
-            shot = tmp_path / "failure.png"
-            await page.screenshot(path=str(shot), full_page=True)
-            print(f"screenshot of the failure: {shot}")
-            raise
-        finally:
-            await browser.close()

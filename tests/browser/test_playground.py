@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -14,29 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.chromium import Page, chromium, expect, needs_chromium, screenshot_on_failure
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-try:
-    from playwright.async_api import Page, async_playwright, expect
-except ImportError:  # pragma: no cover - the test extras install it
-    async_playwright = None  # type: ignore[assignment]
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or async_playwright is None,
-    reason="no Chromium here (Debian's chromium package; dev.py test installs it where it can)",
-)
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -76,10 +56,9 @@ async def share_astana(chat) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_request_from_both_sides_in_the_browser(playground: str, tmp_path: Path) -> None:
-    async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 1280, "height": 900})
-        try:
+        async with screenshot_on_failure(page, tmp_path):
             await page.goto(playground)
             parent = await pane(page, "parent")
             await parent.locator(".text").fill("/start")
@@ -131,10 +110,3 @@ async def test_a_request_from_both_sides_in_the_browser(playground: str, tmp_pat
             await expect(parent.locator(".messages")).to_contain_text("Сізді сейсенбі күні 15:00-де күтеміз")
             await page.set_viewport_size({"width": 390, "height": 800})  # phone width
             await page.screenshot(path=str(tmp_path / "phone.png"))
-        except Exception:
-            shot = tmp_path / "failure.png"
-            await page.screenshot(path=str(shot), full_page=True)
-            print(f"screenshot of the failure: {shot}")
-            raise
-        finally:
-            await browser.close()

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 
 from aiohttp import ClientSession
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.localapi.people import message_text
 from tests.conftest import BotProcess, PersonFactory, choose_language
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
+from tests.servers import free_port
 
 HEALTH_PORT = free_port()
 BOT_ENV = {"HEALTH_PORT": str(HEALTH_PORT), "LOG_FORMAT": "json"}

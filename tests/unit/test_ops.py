@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,6 +31,7 @@ from storage.database import Database
 from storage.health import HealthRepository
 from storage.outbox import OutboxRepository
 from storage.requests import RequestRepository
+from tests.servers import free_port
 
 PERSON_ID = 987_650_001  # a person's id: it must never show up in /metrics
 STUCK_AFTER = 300.0
@@ -93,12 +93,6 @@ def test_json_formatter_keeps_a_stack_and_unicode() -> None:
 
 
 # ---- metrics: Bot API calls ----
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def metered_bot(base_url: str, token: str, metrics: Metrics) -> Bot:
