@@ -319,16 +319,20 @@ async def test_a_language_change_keeps_the_staff_and_admin_commands(world: World
 
 async def test_two_hundred_takes_racing_the_removal_leave_nothing_with_the_leaver(world: World) -> None:
     """The leaver presses Take on 200 requests while the admin confirms their removal in the same moment: every
-    take before the removal is returned by it, every one after is refused; no request is lost or left with them."""
+    take before the removal is returned by it, every one after is refused; no request is lost or left with them.
+    The first hundred press at once, the next fifty while the removal is on its way (either side of it), the last
+    fifty once it is done, so that both sides are pressed on whatever the scheduling."""
     leaver = await named_staff(world, LEAVER, ZHANUYA, "Айгүл")
     here = await center(world, ZHANUYA)
     requests = [await ask(world, ZHANUYA, f"Вопрос {n}", user_id=7000 + n) for n in range(200)]
     boss = await admin(world, "ru")
 
-    first_taken, removing = asyncio.Event(), asyncio.Event()
+    first_taken, removing, removed = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
     async def take(index: int, request_id: int) -> None:
-        if index >= 100:  # the second hundred press while the removal is on its way
+        if index >= 150:
+            await removed.wait()
+        elif index >= 100:
             await removing.wait()
         await leaver.press(f"tk:{request_id}")
         first_taken.set()
@@ -337,6 +341,7 @@ async def test_two_hundred_takes_racing_the_removal_leave_nothing_with_the_leave
         await first_taken.wait()  # the first hundred are pressing
         removing.set()
         await boss.press(f"Sy:{here.id}:{LEAVER}:1:0")
+        removed.set()
 
     await asyncio.gather(*(take(index, request.id) for index, request in enumerate(requests)), remove())
 
