@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from pathlib import Path
 
 from bot.bench import add_arguments as add_bench_arguments
+from bot.ops import loop
 from bot.ops.logs import setup_logging
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         setup_logging(settings)
-        return asyncio.run(dispatch(args, settings))
+        return loop.run(dispatch(args, settings))
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2

@@ -13,16 +13,23 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.localapi.people import LocalUser
 from bot.localapi.server import LocalBotApi
+from bot.ops import loop
 from storage.database import Database, open_migrated
 from tests import forks
 from tests.servers import Postgres, Redis, ServerUnavailable, start_postgres, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
+    """Tests run on the loop the bot runs on (uvloop where it is installed)."""
+    return {"loop": loop.new_event_loop}
 
 
 @pytest.fixture(scope="session")

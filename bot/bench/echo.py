@@ -6,7 +6,6 @@ Stops on SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 
@@ -14,6 +13,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message
+
+from bot.ops import loop
 
 
 def build_dispatcher() -> Dispatcher:
@@ -40,4 +41,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    loop.run(main())  # the bot's own loop, so that the two are compared on the same footing
