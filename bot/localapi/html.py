@@ -23,6 +23,7 @@ _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>")
 _ATTRIBUTE = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);")
+_PLAIN = re.compile(r"[^<>&]+")
 
 
 class ParseError(ValueError):
@@ -92,9 +93,11 @@ def parse_html(source: str) -> Parsed:
             continue
         if char == ">":
             raise ParseError(f"Can't parse entities: unexpected '>' at byte offset {_bytes(source, position)}")
-        out.append(char)
-        length += utf16_length(char)
-        position += 1
+        plain = _PLAIN.match(source, position)
+        assert plain is not None  # the character here is none of < > &
+        out.append(plain.group())
+        length += utf16_length(plain.group())
+        position = plain.end()
     if stack:
         raise ParseError(f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1][0]}\"")
     entities.sort(key=lambda entity: (entity["offset"], -int(entity["length"])))  # type: ignore[call-overload]

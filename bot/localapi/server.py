@@ -144,7 +144,11 @@ class LocalBotApi:
         self.files: set[str] = set()  # file ids seen in messages: the only ones a bot may send again
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._changed = asyncio.Condition()
+        self._changed = asyncio.Condition()  # for the bot's long poll: updates queued, a webhook set, stopping
+        # For the simulated people: one signal per chat and per button press, set when that one changes, so that a
+        # crowd of people waiting for replies is not woken by every message the bot sends to any of them.
+        self._signals: dict[tuple[str, int | str], asyncio.Event] = {}
+        self._stopping = False  # long polls in hand end at once, so that stopping does not wait them out
         self._runner: web.AppRunner | None = None
         self.port = 0
         # Telegram's flood limits, enforced only when given (see bot.localapi.limits); off by default.
@@ -163,6 +167,7 @@ class LocalBotApi:
         return app
 
     async def start(self, port: int = 0) -> None:
+        self._stopping = False
         self._runner = web.AppRunner(self.make_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -174,6 +179,9 @@ class LocalBotApi:
     async def stop(self) -> None:
         if self.webhook is not None:
             await self.webhook.stop()
+        self._stopping = True
+        async with self._changed:
+            self._changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -372,26 +380,29 @@ class LocalBotApi:
     async def wait_for_event(self, chat_id: int, index: int, timeout: float) -> ChatEvent:
         """The chat's event number `index` (0-based), waiting for the bot to produce it."""
         chat = self.chats[chat_id]
-
-        async def ready() -> None:
-            async with self._changed:
-                await self._changed.wait_for(lambda: len(chat.events) > index)
-
-        await asyncio.wait_for(ready(), timeout)
+        async with asyncio.timeout(timeout):
+            while len(chat.events) <= index:
+                await self._signal("chat", chat_id).wait()
         return chat.events[index]
 
     async def wait_for_callback_answer(self, callback_id: str, timeout: float) -> dict[str, Any]:
-        async def ready() -> None:
-            async with self._changed:
-                await self._changed.wait_for(lambda: callback_id in self.callback_answers)
-
-        await asyncio.wait_for(ready(), timeout)
+        async with asyncio.timeout(timeout):
+            while callback_id not in self.callback_answers:
+                await self._signal("callback", callback_id).wait()
         return self.callback_answers[callback_id]
 
+    def _signal(self, kind: str, key: int | str) -> asyncio.Event:
+        return self._signals.setdefault((kind, key), asyncio.Event())
+
+    def _wake(self, kind: str, key: int | str) -> None:
+        """Wakes whoever waits on this chat or button press; the next wait takes a new signal."""
+        signal = self._signals.pop((kind, key), None)
+        if signal is not None:
+            signal.set()
+
     async def _record(self, chat: Chat, event: ChatEvent) -> None:
-        async with self._changed:
-            chat.events.append(event)
-            self._changed.notify_all()
+        chat.events.append(event)
+        self._wake("chat", chat.id)
 
     def _next_id(self, chat: Chat) -> int:
         message_id = chat.next_message_id
@@ -423,7 +434,10 @@ class LocalBotApi:
             try:
                 async with self._changed:
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self.updates) or self.webhook is not None), timeout
+                        self._changed.wait_for(
+                            lambda: bool(self.updates) or self.webhook is not None or self._stopping
+                        ),
+                        timeout,
                     )
             except TimeoutError:
                 pass
@@ -608,9 +622,8 @@ class LocalBotApi:
         text = params.get("text") or ""
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
-        async with self._changed:
-            self.callback_answers[callback_id] = {"text": text, "show_alert": bool(params.get("show_alert"))}
-            self._changed.notify_all()
+        self.callback_answers[callback_id] = {"text": text, "show_alert": bool(params.get("show_alert"))}
+        self._wake("callback", callback_id)
         return True
 
     # ---- helpers ----
