@@ -91,7 +91,8 @@ def parallel(args: list[str]) -> list[str]:
     if any(arg.startswith(("-n", "--numprocesses", "--dist")) or "no:xdist" in arg for arg in args):
         return []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return ["-n", str(min(5, cores + 1)), "--dist", "loadfile"]
+    # The files go out in the order tests/conftest.py gives them (the longest first), not by their number of tests.
+    return ["-n", str(min(5, cores + 1)), "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 if __name__ == "__main__":

@@ -32,6 +32,27 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
     return {"loop": loop.new_event_loop}
 
 
+# pytest-xdist hands out whole files (dev.py), in the order of this list: the files that take longest (a crowd, a
+# browser, Telegram's clock, new interpreters) go first, then the levels from the slowest files to the quickest, so
+# that the workers finish together instead of one running a long file alone at the end.
+LONGEST_FIRST = (
+    "e2e/test_crowd.py", "browser/test_playground.py", "e2e/test_instances.py", "e2e/test_bench.py",
+    "e2e/test_burst.py", "unit/test_pacing.py", "browser/test_console.py", "handlers/test_center_card.py",
+)  # fmt: skip
+LEVELS = ("browser", "e2e", "handlers", "unit")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        path = item.path.relative_to(ROOT / "tests").as_posix()
+        if path in LONGEST_FIRST:
+            return 0, LONGEST_FIRST.index(path)
+        level = path.split("/", 1)[0]
+        return 1, LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+    items.sort(key=rank)  # stable: within a file, and among files of a rank, the order stays as collected
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[Postgres]:
     """One private PostgreSQL for the run; each test that asks for `postgres_url` gets a database of its own."""
