@@ -43,6 +43,9 @@ LEVELS = ("browser", "e2e", "handlers", "unit")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    renamed = [path for path in LONGEST_FIRST if not (ROOT / "tests" / path).exists()]
+    assert not renamed, f"tests/conftest.py LONGEST_FIRST names files that are gone: {renamed}"
+
     def rank(item: pytest.Item) -> tuple[int, int]:
         path = item.path.relative_to(ROOT / "tests").as_posix()
         if path in LONGEST_FIRST:
