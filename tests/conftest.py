@@ -47,6 +47,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     assert not renamed, f"tests/conftest.py LONGEST_FIRST names files that are gone: {renamed}"
 
     def rank(item: pytest.Item) -> tuple[int, int]:
+        if not item.path.is_relative_to(ROOT / "tests"):
+            return 2, 0
         path = item.path.relative_to(ROOT / "tests").as_posix()
         if path in LONGEST_FIRST:
             return 0, LONGEST_FIRST.index(path)

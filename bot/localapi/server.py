@@ -396,9 +396,9 @@ class LocalBotApi:
 
     def _wake(self, kind: str, key: int | str) -> None:
         """Wakes whoever waits on this chat or button press; the next wait takes a new signal."""
-        signal = self._signals.pop((kind, key), None)
-        if signal is not None:
-            signal.set()
+        waiting = self._signals.pop((kind, key), None)
+        if waiting is not None:
+            waiting.set()
 
     async def _record(self, chat: Chat, event: ChatEvent) -> None:
         chat.events.append(event)
