@@ -13,6 +13,7 @@ one does (`LocalBotApi.forced_reply_for`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -144,9 +145,9 @@ class LocalBotApi:
         self.files: set[str] = set()  # file ids seen in messages: the only ones a bot may send again
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._changed = asyncio.Condition()  # for the bot's long poll: updates queued, a webhook set, stopping
-        # For the simulated people: one signal per chat and per button press, set when that one changes, so that a
-        # crowd of people waiting for replies is not woken by every message the bot sends to any of them.
+        # One signal per thing waited on: the bot's long poll (updates queued, a webhook set, the server stopping),
+        # each chat and each button press, set when that one changes, so that a crowd of people waiting for replies
+        # is not woken by every message the bot sends to any of them.
         self._signals: dict[tuple[str, int | str], asyncio.Event] = {}
         self._stopping = False  # long polls in hand end at once, so that stopping does not wait them out
         self._runner: web.AppRunner | None = None
@@ -180,8 +181,7 @@ class LocalBotApi:
         if self.webhook is not None:
             await self.webhook.stop()
         self._stopping = True
-        async with self._changed:
-            self._changed.notify_all()
+        self.wake_long_poll()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -294,9 +294,8 @@ class LocalBotApi:
             self.withheld.append(message)
             return None
         update["update_id"] = next(self._update_ids)
-        async with self._changed:
-            self.updates.append(update)
-            self._changed.notify_all()
+        self.updates.append(update)
+        self.wake_long_poll()
         if self.webhook is not None:
             self.webhook.wake()
         return update
@@ -391,6 +390,10 @@ class LocalBotApi:
                 await self._signal("callback", callback_id).wait()
         return self.callback_answers[callback_id]
 
+    def wake_long_poll(self) -> None:
+        """A getUpdates waiting in a long poll looks again: updates came, a webhook was set, or the server stops."""
+        self._wake("poll", "")
+
     def _signal(self, kind: str, key: int | str) -> asyncio.Event:
         return self._signals.setdefault((kind, key), asyncio.Event())
 
@@ -431,16 +434,10 @@ class LocalBotApi:
         if offset:
             self.updates = [update for update in self.updates if update["update_id"] >= offset]
         if not self.updates and timeout > 0:
-            try:
-                async with self._changed:
-                    await asyncio.wait_for(
-                        self._changed.wait_for(
-                            lambda: bool(self.updates) or self.webhook is not None or self._stopping
-                        ),
-                        timeout,
-                    )
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    while not (self.updates or self.webhook is not None or self._stopping):
+                        await self._signal("poll", "").wait()
             if self.webhook is not None:
                 raise ApiError(409, local_webhook.CONFLICT)
         return self.updates[:limit]

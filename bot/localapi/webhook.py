@@ -191,8 +191,7 @@ async def set_webhook(server: LocalBotApi, params: dict[str, Any]) -> bool:
     else:  # another instance setting the same webhook, or a new one: the next tries use it
         server.webhook.config = config
         server.webhook.wake()
-    async with server._changed:  # a getUpdates waiting in a long poll answers 409 now
-        server._changed.notify_all()
+    server.wake_long_poll()  # a getUpdates waiting in a long poll answers 409 now
     return True
 
 
